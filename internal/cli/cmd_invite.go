@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/imrbot/imrbot/store"
+)
+
+// InviteCmd is `imrbot invite`.
+type InviteCmd struct {
+	Site         string `required:"" help:"Site code."`
+	Role         string `required:"" enum:"consumer,clinician,coordinator" help:"consumer, clinician or coordinator."`
+	Lang         string `enum:"en,nb," default:"" help:"Chat language (en or nb); default: the participant's Telegram language."`
+	BaselineDate string `name:"baseline-date" placeholder:"YYYY-MM-DD" help:"A baseline collected before enrolment."`
+	Clinician    string `placeholder:"PARTICIPANT_CODE" help:"The consumer's clinician."`
+	Count        int    `default:"1" help:"How many participants to create."`
+	Expires      string `default:"30d" help:"How long the invitations stay valid (e.g. 30d, 72h)."`
+}
+
+// maxCount bounds one invite run; larger enrolments are several runs.
+const maxCount = 10000
+
+// Run creates the participants and prints PARTICIPANT_CODE, INVITE_CODE and
+// DEEP_LINK per line.
+func (c *InviteCmd) Run(app *App) error {
+	np, err := c.validate(app.Now())
+	if err != nil {
+		return err
+	}
+	st, err := app.Store(app.Context)
+	if err != nil {
+		return err
+	}
+	invitations, err := st.Invite(app.Context, np, c.Count, NewInviteCode)
+	switch {
+	case errors.Is(err, store.ErrUnknownSite):
+		return Usagef("unknown site %q: add it with `imrbot site add`", c.Site)
+	case errors.Is(err, store.ErrBadClinician):
+		return Usagef("--clinician %q: no clinician with that code at site %s", c.Clinician, c.Site)
+	case err != nil:
+		return err
+	}
+	username := app.botUsername()
+	for _, inv := range invitations {
+		fmt.Fprintf(app.Stdout, "%s\t%s\t%s\n", inv.ParticipantCode, inv.InviteCode, DeepLink(username, inv.InviteCode))
+	}
+	return nil
+}
+
+func (c *InviteCmd) validate(now time.Time) (store.NewParticipant, error) {
+	np := store.NewParticipant{Site: c.Site, Role: c.Role, Lang: c.Lang, ClinicianCode: c.Clinician}
+	if c.Count < 1 || c.Count > maxCount {
+		return np, Usagef("--count %d: must be between 1 and %d", c.Count, maxCount)
+	}
+	if c.Clinician != "" && c.Role != "consumer" {
+		return np, Usagef("--clinician applies only to --role consumer")
+	}
+	if c.BaselineDate != "" {
+		d, err := time.Parse(time.DateOnly, c.BaselineDate)
+		if err != nil {
+			return np, Usagef("--baseline-date %q: want a date as YYYY-MM-DD", c.BaselineDate)
+		}
+		if d.After(now) {
+			return np, Usagef("--baseline-date %s is in the future", c.BaselineDate)
+		}
+		np.BaselineDate = &d
+	}
+	ttl, err := ParseDays(c.Expires)
+	if err != nil || ttl <= 0 {
+		return np, Usagef("--expires %q: want a positive duration such as 30d or 72h", c.Expires)
+	}
+	np.InviteExpires = now.Add(ttl)
+	return np, nil
+}
+
+// ParseDays parses a Go duration, also accepting whole days ("30d").
+func ParseDays(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, err
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// NewInviteCode returns 192 random bits as 32 URL-safe characters, within
+// Telegram's 64-character deep-link payload of [A-Za-z0-9_-].
+func NewInviteCode() (string, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// unknownBot stands in for the bot's username before serve has learnt it.
+const unknownBot = "YOUR_BOT"
+
+// DeepLink is the link that opens the bot with /start CODE.
+func DeepLink(username, code string) string {
+	return "https://t.me/" + url.PathEscape(username) + "?start=" + code
+}
+
+// botUsername is TELEGRAM_BOT_USERNAME, else the one serve learnt from getMe.
+func (a *App) botUsername() string {
+	if u := strings.TrimPrefix(a.Getenv("TELEGRAM_BOT_USERNAME"), "@"); u != "" {
+		return u
+	}
+	if a.store != nil {
+		if u, err := a.store.Setting(a.Context, store.SettingBotUsername); err == nil && u != "" {
+			return u
+		}
+	}
+	a.Logger.Warn("bot username unknown: set TELEGRAM_BOT_USERNAME or run serve once; deep links use " + unknownBot)
+	return unknownBot
+}

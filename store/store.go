@@ -1,0 +1,211 @@
+// Package store owns imrbot's PostgreSQL database: the schema and its
+// migrations, every SQL statement, and the transactions that keep an answer
+// and the state change it causes together. No other package writes SQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// connectTimeout bounds how long Open waits for an unreachable database, so
+// a wrong DATABASE_URL is a clear error within seconds, not a hang.
+const connectTimeout = 8 * time.Second
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrSchemaTooNew is returned when the database was migrated by a newer
+// imrbot than this one; running against it could corrupt data.
+var ErrSchemaTooNew = errors.New("database schema is newer than this imrbot")
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	db *sqlx.DB
+}
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, url string) (_ *Store, err error) {
+	defer wrap(&err, "store.Open")
+	connector, err := pq.NewConnector(url)
+	if err != nil {
+		return nil, fmt.Errorf("bad DATABASE_URL: %w", err)
+	}
+	db := sqlx.NewDb(sql.OpenDB(connector), "postgres")
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		if pingCtx.Err() != nil {
+			return nil, fmt.Errorf("database did not answer within %s: %w", connectTimeout, err)
+		}
+		return nil, fmt.Errorf("cannot reach database: %w", err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers, for /healthz.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *Store) migrator() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	// The session lock lets several serve processes start at once: one
+	// migrates, the others wait and then find nothing to do.
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectPostgres, s.db.DB, sub,
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+}
+
+// Migrate applies pending migrations. Applying them twice is a no-op; a
+// database migrated by a newer imrbot is refused with ErrSchemaTooNew.
+func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
+	defer wrap(&err, "Store.Migrate")
+	p, err := s.migrator()
+	if err != nil {
+		return 0, err
+	}
+	if err := checkNotNewer(ctx, p); err != nil {
+		return 0, err
+	}
+	res, err := p.Up(ctx)
+	return len(res), err
+}
+
+// CheckSchema fails unless the database is at exactly this binary's schema.
+func (s *Store) CheckSchema(ctx context.Context) (err error) {
+	defer wrap(&err, "Store.CheckSchema")
+	p, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	if err := checkNotNewer(ctx, p); err != nil {
+		return err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return errors.New("database schema is out of date: run `imrbot migrate`")
+	}
+	return nil
+}
+
+func checkNotNewer(ctx context.Context, p *goose.Provider) error {
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return err
+	}
+	sources := p.ListSources()
+	known := int64(0)
+	if len(sources) > 0 {
+		known = sources[len(sources)-1].Version
+	}
+	if current > known {
+		return fmt.Errorf("%w (database at version %d, this binary knows up to %d): upgrade imrbot", ErrSchemaTooNew, current, known)
+	}
+	return nil
+}
+
+// Tx is a transaction. Methods on Tx run inside it.
+type Tx struct {
+	tx *sqlx.Tx
+}
+
+// InTx runs fn in a transaction, committing when it returns nil and rolling
+// back otherwise. It retries serialization failures and deadlocks, which
+// row locks across several serve processes can cause.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	for attempt := 0; ; attempt++ {
+		err = s.inTxOnce(ctx, fn)
+		if err == nil || attempt >= 4 || !retryable(err) {
+			return err
+		}
+	}
+}
+
+func (s *Store) inTxOnce(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&Tx{tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch pqErr.Code {
+		case "40001", "40P01": // serialization_failure, deadlock_detected
+			return true
+		}
+	}
+	return false
+}
+
+// IsUniqueViolation reports whether err is a unique-key violation.
+func IsUniqueViolation(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}
+
+// wrap prefixes a non-nil *errp with its call site, keeping it unwrappable
+// with errors.Is and errors.As (pkgsite's derrors.Wrap).
+func wrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
+	}
+}
+
+// querier is what both *sqlx.DB and *sqlx.Tx offer, so read methods can
+// run inside or outside a transaction.
+type querier interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+var (
+	_ querier = (*sqlx.DB)(nil)
+	_ querier = (*sqlx.Tx)(nil)
+)
+
+// notFound maps sql.ErrNoRows to ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

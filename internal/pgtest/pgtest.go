@@ -142,8 +142,7 @@ func Store(t testing.TB) *store.Store {
 // truncate empties every table but goose's.
 func truncate(t testing.TB) {
 	t.Helper()
-	db := raw
-	_, err := db.Exec(`DO $$ DECLARE r record; BEGIN
+	_, err := raw.Exec(`DO $$ DECLARE r record; BEGIN
 		FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'goose_db_version' LOOP
 			EXECUTE 'TRUNCATE TABLE ' || quote_ident(r.tablename) || ' RESTART IDENTITY CASCADE';
 		END LOOP; END $$`)
@@ -156,9 +155,8 @@ func truncate(t testing.TB) {
 // input wrote nothing.
 func Count(t testing.TB, table string) int {
 	t.Helper()
-	db := raw
 	var n int
-	if err := db.QueryRow("SELECT count(*) FROM " + pq.QuoteIdentifier(table)).Scan(&n); err != nil {
+	if err := raw.QueryRow("SELECT count(*) FROM " + pq.QuoteIdentifier(table)).Scan(&n); err != nil {
 		t.Fatalf("pgtest.Count(%q): %v", table, err)
 	}
 	return n
@@ -168,8 +166,7 @@ func Count(t testing.TB, table string) int {
 // the store has no method for (moving a clock-dependent date, say).
 func Exec(t testing.TB, query string, args ...any) {
 	t.Helper()
-	db := raw
-	if _, err := db.Exec(query, args...); err != nil {
+	if _, err := raw.Exec(query, args...); err != nil {
 		t.Fatalf("pgtest.Exec: %v", err)
 	}
 }
@@ -178,8 +175,7 @@ func Exec(t testing.TB, query string, args ...any) {
 // something stored nothing at all.
 func CountAll(t testing.TB) map[string]int {
 	t.Helper()
-	db := raw
-	rows, err := db.Query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'goose_db_version' ORDER BY 1`)
+	rows, err := raw.Query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'goose_db_version' ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,6 +191,26 @@ func CountAll(t testing.TB) map[string]int {
 	out := map[string]int{}
 	for _, name := range tables {
 		out[name] = Count(t, name)
+	}
+	return out
+}
+
+// Dump returns every row of table as text, for tests that look for data
+// that must not be stored (a Telegram id, an invite code in clear).
+func Dump(t testing.TB, table string) []string {
+	t.Helper()
+	rows, err := raw.Query("SELECT t::text FROM " + pq.QuoteIdentifier(table) + " t")
+	if err != nil {
+		t.Fatalf("pgtest.Dump(%q): %v", table, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
 	}
 	return out
 }

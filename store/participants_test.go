@@ -1,0 +1,129 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/imrbot/imrbot/internal/pgtest"
+	"github.com/imrbot/imrbot/store"
+)
+
+func counter() func() (string, error) {
+	var mu sync.Mutex
+	n := 0
+	return func() (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		return fmt.Sprintf("code-%d", n), nil
+	}
+}
+
+func TestConcurrentInvitesNeverShareACode(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	if err := st.AddSite(ctx, "OSL", "Oslo"); err != nil {
+		t.Fatal(err)
+	}
+	np := store.NewParticipant{Site: "OSL", Role: "consumer", InviteExpires: time.Now().Add(time.Hour)}
+	codes := counter()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := st.Invite(ctx, np, 5, codes)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := pgtest.Count(t, "participants"); n != 40 {
+		t.Fatalf("%d participants, want 40", n)
+	}
+	p, err := st.ParticipantByCode(ctx, "OSL-C-0040")
+	if err != nil {
+		t.Fatalf("OSL-C-0040: %v", err)
+	}
+	if p.Status != store.StatusInvited || p.Role != "consumer" || p.Lang.Valid {
+		t.Errorf("participant %+v", p)
+	}
+}
+
+func TestInviteIsAllOrNothing(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	if err := st.AddSite(ctx, "OSL", "Oslo"); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	failing := func() (string, error) {
+		calls++
+		if calls == 3 {
+			return "", errors.New("entropy ran out")
+		}
+		return fmt.Sprint("c", calls), nil
+	}
+	np := store.NewParticipant{Site: "OSL", Role: "consumer", InviteExpires: time.Now()}
+	if _, err := st.Invite(ctx, np, 5, failing); err == nil {
+		t.Fatal("want an error")
+	}
+	for _, table := range []string{"participants", "invites", "audit_log"} {
+		if n := pgtest.Count(t, table); n != 0 {
+			t.Errorf("%s: %d rows after a failed invite", table, n)
+		}
+	}
+}
+
+func TestUnknownSiteAndClinician(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	np := store.NewParticipant{Site: "NOPE", Role: "consumer", InviteExpires: time.Now()}
+	if _, err := st.Invite(ctx, np, 1, counter()); !errors.Is(err, store.ErrUnknownSite) {
+		t.Errorf("unknown site: %v", err)
+	}
+	if err := st.AddSite(ctx, "OSL", "Oslo"); err != nil {
+		t.Fatal(err)
+	}
+	np.Site, np.ClinicianCode = "OSL", "OSL-K-0001"
+	if _, err := st.Invite(ctx, np, 1, counter()); !errors.Is(err, store.ErrBadClinician) {
+		t.Errorf("unknown clinician: %v", err)
+	}
+	if err := st.AddSite(ctx, "OSL", "again"); !errors.Is(err, store.ErrSiteExists) {
+		t.Errorf("duplicate site: %v", err)
+	}
+}
+
+func TestSchemaNewerThanBinaryIsRefused(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	pgtest.Exec(t, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, true)`)
+	t.Cleanup(func() { pgtest.Exec(t, `DELETE FROM goose_db_version WHERE version_id = 99999`) })
+	if _, err := st.Migrate(ctx); !errors.Is(err, store.ErrSchemaTooNew) {
+		t.Fatalf("Migrate on a newer schema: %v", err)
+	}
+	if err := st.CheckSchema(ctx); !errors.Is(err, store.ErrSchemaTooNew) {
+		t.Fatalf("CheckSchema on a newer schema: %v", err)
+	}
+}
+
+func TestMigrateTwice(t *testing.T) {
+	st := pgtest.Store(t)
+	n, err := st.Migrate(context.Background())
+	if err != nil || n != 0 {
+		t.Fatalf("second migrate applied %d, %v", n, err)
+	}
+	if err := st.CheckSchema(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}

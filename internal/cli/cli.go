@@ -88,7 +88,6 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 		kong.Description("A Telegram bot that collects an IMR study's questionnaires."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(int) {}), // --help returns instead of exiting
-		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Bind(app),
 	)
@@ -96,9 +95,13 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 		fmt.Fprintf(stderr, "imrbot: %v\n", err)
 		return 1
 	}
+	if len(args) == 0 {
+		_, _ = parser.Parse([]string{"--help"}) // prints the usage
+		return 2
+	}
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		if len(args) == 0 || isHelp(args) {
+		if isHelp(args) {
 			return 0
 		}
 		fmt.Fprintf(stderr, "imrbot: %s\n", oneLine(err.Error()))

@@ -1,0 +1,242 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"golang.org/x/time/rate"
+
+	"github.com/imrbot/imrbot/flows"
+	"github.com/imrbot/imrbot/store"
+)
+
+// Limits are the sending rates the Sender keeps to. Telegram allows about
+// 30 messages per second in all and one per second per chat, with short
+// bursts tolerated; a zero rate means no limit (benchmarks against the fake).
+type Limits struct {
+	Global       rate.Limit
+	GlobalBurst  int
+	PerChat      rate.Limit
+	PerChatBurst int
+}
+
+// TelegramLimits are the limits for the real Telegram. A per-chat burst of
+// three lets an answer's edit and the next question go out at once while a
+// steady stream stays at one message a second.
+var TelegramLimits = Limits{Global: 30, GlobalBurst: 5, PerChat: 1, PerChatBurst: 3}
+
+// ErrUnreachable is returned when Telegram refuses to deliver to a chat
+// (403: the person blocked the bot or deleted their account).
+var ErrUnreachable = errors.New("participant unreachable")
+
+// maxAttempts bounds how often one message is retried after a 429.
+const maxAttempts = 5
+
+// Sender is the one way out for every message imrbot sends: chat replies
+// and reminders alike, so that together they keep Telegram's limits. A 429
+// waits out its retry_after and tries again; a 403 marks the participant
+// unreachable and tells OnUnreachable.
+type Sender struct {
+	tg      *tgbot.Bot
+	store   *store.Store
+	log     *slog.Logger
+	metrics *Metrics
+	limits  Limits
+	global  *rate.Limiter
+
+	// OnUnreachable is told once when a participant becomes unreachable, so
+	// that coordinators learn of it. It may be nil.
+	OnUnreachable func(ctx context.Context, u *store.Unreachable)
+	// Sleep waits d or until ctx ends; tests may replace it.
+	Sleep func(ctx context.Context, d time.Duration) error
+
+	mu        sync.Mutex
+	chats     map[int64]*rate.Limiter
+	nextSweep int
+}
+
+// NewSender makes a Sender over the Telegram client tg.
+func NewSender(tg *tgbot.Bot, st *store.Store, limits Limits, m *Metrics, log *slog.Logger) *Sender {
+	global := rate.NewLimiter(rate.Inf, 1)
+	if limits.Global > 0 {
+		global = rate.NewLimiter(limits.Global, max(limits.GlobalBurst, 1))
+	}
+	return &Sender{
+		tg: tg, store: st, log: log, metrics: m, limits: limits, global: global,
+		Sleep: sleep, chats: map[int64]*rate.Limiter{}, nextSweep: 1024,
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// chatLimiter returns the chat's limiter. Limiters of idle chats (bucket
+// full again) are dropped now and then, so 10,000 conversations do not keep
+// 10,000 limiters.
+func (s *Sender) chatLimiter(chatID int64) *rate.Limiter {
+	if s.limits.PerChat <= 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, ok := s.chats[chatID]; ok {
+		return l
+	}
+	if len(s.chats) >= s.nextSweep {
+		now := time.Now()
+		for id, l := range s.chats {
+			if l.TokensAt(now) >= float64(l.Burst()) {
+				delete(s.chats, id)
+			}
+		}
+		s.nextSweep = max(1024, 2*len(s.chats))
+	}
+	l := rate.NewLimiter(s.limits.PerChat, max(s.limits.PerChatBurst, 1))
+	s.chats[chatID] = l
+	return l
+}
+
+// wait takes a token from the chat's bucket and the global one.
+func (s *Sender) wait(ctx context.Context, chatID int64) error {
+	if l := s.chatLimiter(chatID); l != nil {
+		if err := l.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	return s.global.Wait(ctx)
+}
+
+// do runs one Telegram call to chatID within the limits, retrying after a
+// 429 and turning a 403 into ErrUnreachable.
+func (s *Sender) do(ctx context.Context, chatID int64, call func() error) error {
+	for attempt := 1; ; attempt++ {
+		if err := s.wait(ctx, chatID); err != nil {
+			return err
+		}
+		err := call()
+		var tooMany *tgbot.TooManyRequestsError
+		switch {
+		case err == nil:
+			s.metrics.messagesSent.Inc()
+			return nil
+		case errors.As(err, &tooMany) && attempt < maxAttempts:
+			s.metrics.tooManyRequests.Inc()
+			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+			s.log.Warn("telegram asked to slow down", slog.Duration("retry_after", wait))
+			if err := s.Sleep(ctx, wait); err != nil {
+				return err
+			}
+		case errors.Is(err, tgbot.ErrorForbidden):
+			s.metrics.forbidden.Inc()
+			s.markUnreachable(ctx, chatID, err.Error())
+			return fmt.Errorf("%w: %w", ErrUnreachable, err)
+		default:
+			return err
+		}
+	}
+}
+
+// markUnreachable records that chatID can no longer be written to and
+// tells OnUnreachable the first time.
+func (s *Sender) markUnreachable(ctx context.Context, chatID int64, reason string) {
+	u, err := s.store.MarkChatUnreachable(ctx, chatID, reason)
+	if errors.Is(err, store.ErrNotFound) {
+		return
+	} else if err != nil {
+		s.log.Error("cannot mark participant unreachable", slog.Any("err", err))
+		return
+	}
+	s.log.Info("participant unreachable", slog.String("participant", u.Code), slog.String("reason", reason))
+	if s.OnUnreachable != nil {
+		s.OnUnreachable(ctx, u)
+	}
+}
+
+// Send sends text (plain, escaped here) with an inline keyboard and returns
+// the id of the message that carries the keyboard. Text longer than one
+// Telegram message is split; the keyboard goes with the last part.
+func (s *Sender) Send(ctx context.Context, chatID int64, text string, buttons [][]flows.Button) (messageID int64, err error) {
+	parts := splitText(text, maxMessageChars)
+	for i, part := range parts {
+		params := &tgbot.SendMessageParams{
+			ChatID:    chatID,
+			Text:      escapeHTML(part),
+			ParseMode: models.ParseModeHTML,
+			LinkPreviewOptions: &models.LinkPreviewOptions{
+				IsDisabled: tgbot.True(),
+			},
+		}
+		if i == len(parts)-1 && len(buttons) > 0 {
+			params.ReplyMarkup = keyboard(buttons)
+		}
+		var msg *models.Message
+		err := s.do(ctx, chatID, func() (err error) {
+			msg, err = s.tg.SendMessage(ctx, params)
+			return err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("bot.Sender.Send: %w", err)
+		}
+		messageID = int64(msg.ID)
+	}
+	return messageID, nil
+}
+
+// Edit replaces the text of an earlier message and removes its keyboard.
+// An edit to identical text is not an error.
+func (s *Sender) Edit(ctx context.Context, chatID, messageID int64, text string) error {
+	params := &tgbot.EditMessageTextParams{
+		ChatID:    chatID,
+		MessageID: int(messageID),
+		Text:      escapeHTML(truncateText(text, maxMessageChars)),
+		ParseMode: models.ParseModeHTML,
+	}
+	err := s.do(ctx, chatID, func() error {
+		_, err := s.tg.EditMessageText(ctx, params)
+		return err
+	})
+	if err != nil && !isNotModified(err) {
+		return fmt.Errorf("bot.Sender.Edit: %w", err)
+	}
+	return nil
+}
+
+// AnswerCallback answers a button tap, with a short notice or none. It is
+// not a message, so it takes no token from the buckets.
+func (s *Sender) AnswerCallback(ctx context.Context, callbackID, notice string) error {
+	_, err := s.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{
+		CallbackQueryID: callbackID,
+		Text:            truncateText(notice, maxNoticeChars),
+	})
+	if err != nil {
+		return fmt.Errorf("bot.Sender.AnswerCallback: %w", err)
+	}
+	return nil
+}
+
+// keyboard renders flows buttons as an inline keyboard.
+func keyboard(rows [][]flows.Button) *models.InlineKeyboardMarkup {
+	kb := &models.InlineKeyboardMarkup{InlineKeyboard: make([][]models.InlineKeyboardButton, 0, len(rows))}
+	for _, row := range rows {
+		r := make([]models.InlineKeyboardButton, 0, len(row))
+		for _, b := range row {
+			r = append(r, models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data})
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
+	}
+	return kb
+}

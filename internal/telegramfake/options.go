@@ -1,0 +1,114 @@
+package telegramfake
+
+import (
+	"net/http"
+	"time"
+)
+
+// Option configures a Server at creation.
+type Option func(*config)
+
+type config struct {
+	token     string
+	username  string
+	firstName string
+
+	perChatRate  float64 // messages per second to one chat; <= 0 disables
+	perChatBurst int
+	globalRate   float64 // messages per second in all; <= 0 disables
+	globalBurst  int
+
+	now             func() time.Time
+	callbackTimeout time.Duration
+	messageHistory  int // messages kept per chat; 0 keeps all
+	updateHistory   int // updates kept for Duplicate
+
+	webhookClient *http.Client
+	backoffMin    time.Duration
+	backoffMax    time.Duration
+}
+
+func defaultConfig() config {
+	return config{
+		username:        "imr_test_bot",
+		firstName:       "IMR Test Bot",
+		perChatRate:     1,
+		perChatBurst:    3,
+		globalRate:      30,
+		globalBurst:     30,
+		now:             time.Now,
+		callbackTimeout: 15 * time.Second,
+		updateHistory:   4096,
+		backoffMin:      50 * time.Millisecond,
+		backoffMax:      2 * time.Second,
+	}
+}
+
+// WithUsername sets the bot's username (without '@') that getMe reports.
+func WithUsername(username string) Option {
+	return func(c *config) { c.username = username }
+}
+
+// WithToken sets the bot token instead of a generated one. It must look like
+// Telegram's, "<bot id>:<secret>", because the client derives the bot id from it.
+func WithToken(token string) Option {
+	return func(c *config) { c.token = token }
+}
+
+// WithLimits sets the accepted message rates, in messages per second, to one
+// chat and to all chats together (Telegram: about 1 and 30). A rate <= 0
+// turns that limit off. Sends beyond a limit get 429 with retry_after.
+func WithLimits(perChat, global float64) Option {
+	return func(c *config) { c.perChatRate, c.globalRate = perChat, global }
+}
+
+// WithBursts sets how many messages may be sent at once before the rates of
+// WithLimits apply (defaults 3 per chat and 30 in all), the short bursts
+// Telegram tolerates.
+func WithBursts(perChat, global int) Option {
+	return func(c *config) { c.perChatBurst, c.globalBurst = max(perChat, 1), max(global, 1) }
+}
+
+// WithoutLimits turns both rate limits off, for benchmarks that measure the
+// bot rather than Telegram's limits.
+func WithoutLimits() Option {
+	return func(c *config) { c.perChatRate, c.globalRate = 0, 0 }
+}
+
+// WithClock injects the clock used for message dates, rate limits, callback
+// query expiry and the 48-hour deletion window, so tests can move time
+// instead of sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}
+
+// WithCallbackTimeout sets how long after a tap a callback query may still be
+// answered (default 15 s by the injected clock); 0 never expires queries.
+func WithCallbackTimeout(d time.Duration) Option {
+	return func(c *config) { c.callbackTimeout = d }
+}
+
+// WithMessageHistory bounds the messages remembered per chat (0, the default,
+// keeps all). Benchmarks with many conversations use it to keep the fake's
+// memory flat; an evicted message can no longer be edited or tapped.
+func WithMessageHistory(n int) Option {
+	return func(c *config) { c.messageHistory = max(n, 0) }
+}
+
+// WithUpdateHistory bounds how many past updates Duplicate can re-deliver
+// (default 4096).
+func WithUpdateHistory(n int) Option {
+	return func(c *config) { c.updateHistory = max(n, 1) }
+}
+
+// WithWebhookClient sets the HTTP client that delivers webhook updates, for
+// example one that trusts an httptest TLS server's certificate.
+func WithWebhookClient(client *http.Client) Option {
+	return func(c *config) { c.webhookClient = client }
+}
+
+// WithWebhookBackoff sets the wait before re-delivering an update the webhook
+// refused: min after the first failure, doubling up to max.
+func WithWebhookBackoff(minWait, maxWait time.Duration) Option {
+	return func(c *config) { c.backoffMin, c.backoffMax = minWait, max(minWait, maxWait) }
+}

@@ -1,0 +1,468 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// This file holds the chat's statements: de-duplication of Telegram
+// updates, the per-chat row lock, conversation state, linking a chat to an
+// invited participant, and the participant's own data collected in the chat.
+// Every method runs inside the transaction that applies one update, so an
+// answer and the state change it causes commit together.
+
+// ErrInviteTaken is returned when linking a chat to a participant whose
+// invite was redeemed meanwhile, or a chat that is already linked to someone
+// else: the caller must refuse, not retry.
+var ErrInviteTaken = errors.New("invite already redeemed or chat already linked")
+
+// MarkUpdateProcessed records a Telegram update id. It reports false when
+// the id was recorded before: the update is a duplicate and must change
+// nothing. Telegram delivers at least once, so this is a key, not a
+// high-water mark.
+func (tx *Tx) MarkUpdateProcessed(ctx context.Context, updateID int64) (fresh bool, err error) {
+	defer wrap(&err, "Tx.MarkUpdateProcessed(%d)", updateID)
+	res, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO processed_updates (update_id) VALUES ($1)
+		ON CONFLICT (update_id) DO NOTHING`, updateID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// PruneProcessedUpdates forgets update ids recorded before cutoff. Telegram
+// keeps an unconfirmed update for 24 hours, so a week's ids are ample.
+func (s *Store) PruneProcessedUpdates(ctx context.Context, cutoff time.Time) (n int64, err error) {
+	defer wrap(&err, "Store.PruneProcessedUpdates")
+	res, err := s.db.ExecContext(ctx, `DELETE FROM processed_updates WHERE processed_at < $1`, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// ChatSession is what applying one update needs to know about a linked
+// chat: its participant, their latest consent and the conversation.
+type ChatSession struct {
+	ParticipantID   int64          `db:"participant_id"`
+	UserID          int64          `db:"user_id"`
+	Code            string         `db:"code"`
+	Site            string         `db:"site"`
+	Timezone        string         `db:"timezone"`
+	Role            string         `db:"role"`
+	Lang            sql.NullString `db:"lang"`
+	Status          string         `db:"status"`
+	BaselineDate    sql.NullTime   `db:"baseline_date"`
+	ConsentVersion  sql.NullString `db:"consent_version"`
+	ConsentAgreed   sql.NullBool   `db:"consent_agreed"`
+	ConsentAt       sql.NullTime   `db:"consent_at"`
+	State           []byte         `db:"state"`
+	LastUpdateID    sql.NullInt64  `db:"last_update_id"`
+	LastMessageAt   sql.NullTime   `db:"last_message_at"`
+	PromptMessageID sql.NullInt64  `db:"prompt_message_id"`
+}
+
+// LockChat loads the linked chat's session and locks its link and
+// conversation rows until the transaction ends: the lock that applies the
+// updates of one chat one at a time across every serve process. It returns
+// ErrNotFound for a chat linked to no one.
+func (tx *Tx) LockChat(ctx context.Context, chatID int64) (_ *ChatSession, err error) {
+	defer wrap(&err, "Tx.LockChat")
+	var s ChatSession
+	err = tx.tx.GetContext(ctx, &s, `
+		SELECT l.participant_id, l.user_id, p.code, p.site, st.timezone, p.role,
+		       p.lang, p.status, p.baseline_date,
+		       k.version AS consent_version, k.agreed AS consent_agreed, k.decided_at AS consent_at,
+		       c.state, c.last_update_id, c.last_message_at, c.prompt_message_id
+		FROM telegram_links l
+		JOIN participants p ON p.id = l.participant_id
+		JOIN sites st ON st.code = p.site
+		JOIN conversations c ON c.participant_id = l.participant_id
+		LEFT JOIN LATERAL (
+			SELECT version, agreed, decided_at FROM consents
+			WHERE participant_id = l.participant_id
+			ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true
+		WHERE l.chat_id = $1
+		FOR UPDATE OF l, c`, chatID)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &s, nil
+}
+
+// SaveConversation stores the conversation state after an update. The ids
+// and date are those of the update's message (zero when it had none, such
+// as a button tap), kept to recognise a message that arrives late.
+func (tx *Tx) SaveConversation(ctx context.Context, participantID int64, state []byte, updateID int64, messageAt time.Time) (err error) {
+	defer wrap(&err, "Tx.SaveConversation(%d)", participantID)
+	var at sql.NullTime
+	if !messageAt.IsZero() {
+		at = sql.NullTime{Time: messageAt, Valid: true}
+	}
+	_, err = tx.tx.ExecContext(ctx, `
+		UPDATE conversations SET
+			state = $2,
+			last_update_id = CASE WHEN $4::timestamptz IS NULL THEN last_update_id ELSE $3 END,
+			last_message_at = coalesce($4, last_message_at),
+			updated_at = now()
+		WHERE participant_id = $1`, participantID, state, updateID, at)
+	return err
+}
+
+// SetPromptMessage records the Telegram message id of the question now
+// asked, so the next answer can edit it. It runs after the update's
+// transaction, when the message has been sent; losing it in a crash costs
+// one edit, so it commits without waiting for the disk.
+func (s *Store) SetPromptMessage(ctx context.Context, participantID, messageID int64) (err error) {
+	defer wrap(&err, "Store.SetPromptMessage(%d)", participantID)
+	_, err = s.db.ExecContext(ctx, `
+		UPDATE conversations SET prompt_message_id = $2
+		FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async
+		WHERE participant_id = $1`, participantID, messageID)
+	return err
+}
+
+// InviteLookup is an invite code looked up, with its row locked.
+type InviteLookup struct {
+	ParticipantID int64          `db:"participant_id"`
+	Code          string         `db:"code"`
+	Role          string         `db:"role"`
+	Lang          sql.NullString `db:"lang"`
+	Status        string         `db:"status"`
+	ExpiresAt     time.Time      `db:"expires_at"`
+	RedeemedAt    sql.NullTime   `db:"redeemed_at"`
+	Erased        bool           `db:"erased"`
+	// LinkedChatID is the chat the participant is linked to, if any.
+	LinkedChatID sql.NullInt64 `db:"linked_chat_id"`
+}
+
+// LockInvite looks an invite code up and locks its row until the
+// transaction ends, so that two chats presenting one code at once are
+// decided one after the other and only the first wins. ErrNotFound: no such
+// code.
+func (tx *Tx) LockInvite(ctx context.Context, inviteCode string) (_ *InviteLookup, err error) {
+	defer wrap(&err, "Tx.LockInvite")
+	var inv InviteLookup
+	err = tx.tx.GetContext(ctx, &inv, `
+		SELECT i.participant_id, p.code, p.role, p.lang, p.status, i.expires_at, i.redeemed_at,
+		       p.erased_at IS NOT NULL AS erased, l.chat_id AS linked_chat_id
+		FROM invites i
+		JOIN participants p ON p.id = i.participant_id
+		LEFT JOIN telegram_links l ON l.participant_id = i.participant_id
+		WHERE i.code_hash = $1
+		FOR UPDATE OF i`, HashInvite(inviteCode))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &inv, nil
+}
+
+// LinkChat redeems the participant's invite and links the chat to them,
+// creating their conversation with state. The invite row must have been
+// locked by LockInvite in this transaction. ErrInviteTaken: the invite was
+// redeemed or the chat belongs to someone else.
+func (tx *Tx) LinkChat(ctx context.Context, participantID, userID, chatID int64, state []byte, now time.Time) (err error) {
+	defer wrap(&err, "Tx.LinkChat(%d)", participantID)
+	// A savepoint keeps the transaction usable when the link is refused, so
+	// the caller can still answer the chat and record the update.
+	if _, err := tx.tx.ExecContext(ctx, `SAVEPOINT link`); err != nil {
+		return err
+	}
+	refuse := func() error {
+		if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT link`); err != nil {
+			return err
+		}
+		return ErrInviteTaken
+	}
+	res, err := tx.tx.ExecContext(ctx, `
+		UPDATE invites SET redeemed_at = $2
+		WHERE participant_id = $1 AND redeemed_at IS NULL`, participantID, now)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return refuse()
+	}
+	_, err = tx.tx.ExecContext(ctx, `
+		INSERT INTO telegram_links (participant_id, user_id, chat_id, linked_at)
+		VALUES ($1, $2, $3, $4)`, participantID, userID, chatID, now)
+	if IsUniqueViolation(err) {
+		return refuse()
+	} else if err != nil {
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO conversations (participant_id, state, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (participant_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+		participantID, state, now); err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(ctx, `
+		UPDATE participants SET status = 'active' WHERE id = $1 AND status = 'invited'`, participantID)
+	return err
+}
+
+// RecordConsent stores a consent decision. Agreeing without a baseline
+// date fixes it to the day of consent in the site's time zone, as the
+// protocol says, so every later schedule reads one column.
+func (tx *Tx) RecordConsent(ctx context.Context, participantID int64, version string, agreed bool, now time.Time) (err error) {
+	defer wrap(&err, "Tx.RecordConsent(%d)", participantID)
+	if _, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO consents (participant_id, version, agreed, decided_at) VALUES ($1, $2, $3, $4)`,
+		participantID, version, agreed, now); err != nil {
+		return err
+	}
+	if !agreed {
+		return nil
+	}
+	_, err = tx.tx.ExecContext(ctx, `
+		UPDATE participants p SET baseline_date = ($2::timestamptz AT TIME ZONE s.timezone)::date
+		FROM sites s
+		WHERE p.id = $1 AND s.code = p.site AND p.baseline_date IS NULL`, participantID, now)
+	return err
+}
+
+// SetParticipantLang records the language a participant chose in the chat.
+func (tx *Tx) SetParticipantLang(ctx context.Context, participantID int64, lang string) (err error) {
+	defer wrap(&err, "Tx.SetParticipantLang(%d)", participantID)
+	_, err = tx.tx.ExecContext(ctx, `UPDATE participants SET lang = $2 WHERE id = $1`, participantID, lang)
+	return err
+}
+
+// AssessmentKey names an assessment: who answers what about whom, when.
+type AssessmentKey struct {
+	SubjectID     int64
+	RespondentID  int64
+	Questionnaire string
+	Timepoint     string
+}
+
+// Assessment is an assessment with its current answers.
+type Assessment struct {
+	ID            int64
+	SubjectID     int64
+	Questionnaire string
+	Version       string
+	Timepoint     string
+	Status        string
+	// Answers maps an item id to its current value (the latest row); a nil
+	// value is a skip.
+	Answers map[string]*string
+}
+
+// Assessments returns what respondent has answered about each of subjects,
+// with every item's current value.
+func (tx *Tx) Assessments(ctx context.Context, respondentID int64, subjectIDs []int64) (_ []*Assessment, err error) {
+	defer wrap(&err, "Tx.Assessments(%d)", respondentID)
+	rows, err := tx.tx.QueryContext(ctx, `
+		SELECT a.id, a.subject_id, a.questionnaire, a.version, a.timepoint, a.status, x.item, x.value
+		FROM assessments a
+		LEFT JOIN LATERAL (
+			SELECT DISTINCT ON (item) item, value FROM answers
+			WHERE assessment_id = a.id ORDER BY item, id DESC) x ON true
+		WHERE a.respondent_id = $1 AND a.subject_id = ANY($2)
+		ORDER BY a.id`, respondentID, pq.Array(subjectIDs))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Assessment
+	for rows.Next() {
+		var a Assessment
+		var item, value sql.NullString
+		if err := rows.Scan(&a.ID, &a.SubjectID, &a.Questionnaire, &a.Version, &a.Timepoint, &a.Status, &item, &value); err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].ID != a.ID {
+			a.Answers = map[string]*string{}
+			out = append(out, &a)
+		}
+		if item.Valid {
+			var v *string
+			if value.Valid {
+				v = &value.String
+			}
+			out[len(out)-1].Answers[item.String] = v
+		}
+	}
+	return out, rows.Err()
+}
+
+// StartAssessment creates the assessment, or marks an open one in progress,
+// and returns its id. The questionnaire version is recorded when the first
+// question is asked and kept after that, so answers are read against the
+// wording they were given to.
+func (tx *Tx) StartAssessment(ctx context.Context, k AssessmentKey, version string, now time.Time) (id int64, err error) {
+	defer wrap(&err, "Tx.StartAssessment(%s/%s)", k.Questionnaire, k.Timepoint)
+	err = tx.tx.GetContext(ctx, &id, `
+		INSERT INTO assessments (subject_id, respondent_id, questionnaire, version, timepoint, status, opened_at, started_at)
+		VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $6)
+		ON CONFLICT (subject_id, respondent_id, questionnaire, timepoint) DO UPDATE SET
+			status = CASE WHEN assessments.status = 'open' THEN 'in_progress' ELSE assessments.status END,
+			version = CASE WHEN assessments.started_at IS NULL THEN EXCLUDED.version ELSE assessments.version END,
+			started_at = coalesce(assessments.started_at, EXCLUDED.started_at)
+		RETURNING id`, k.SubjectID, k.RespondentID, k.Questionnaire, version, k.Timepoint, now)
+	return id, err
+}
+
+// SaveAnswer appends an answer row; a nil value records a skip. updateID is
+// the Telegram update that carried it.
+func (tx *Tx) SaveAnswer(ctx context.Context, assessmentID int64, item string, value *string, updateID int64, now time.Time) (err error) {
+	defer wrap(&err, "Tx.SaveAnswer(%d, %q)", assessmentID, item)
+	_, err = tx.tx.ExecContext(ctx, `
+		INSERT INTO answers (assessment_id, item, value, update_id, answered_at)
+		VALUES ($1, $2, $3, $4, $5)`, assessmentID, item, value, updateID, now)
+	return err
+}
+
+// CompleteAssessment marks an assessment completed.
+func (tx *Tx) CompleteAssessment(ctx context.Context, assessmentID int64, now time.Time) (err error) {
+	defer wrap(&err, "Tx.CompleteAssessment(%d)", assessmentID)
+	_, err = tx.tx.ExecContext(ctx, `
+		UPDATE assessments SET status = 'completed', completed_at = $2
+		WHERE id = $1 AND status <> 'completed'`, assessmentID, now)
+	return err
+}
+
+// Withdraw ends a participant's part in the study: their status becomes
+// withdrawn and every pending reminder is cancelled. With erase, their
+// answers and assessments (as respondent and as subject) are deleted, and so
+// are the chat link and conversation, the only trace of who they are; the
+// participant row stays, marked erased, so the code is never reused and the
+// consent record survives.
+func (tx *Tx) Withdraw(ctx context.Context, participantID int64, erase bool, now time.Time) (err error) {
+	defer wrap(&err, "Tx.Withdraw(%d)", participantID)
+	if _, err := tx.tx.ExecContext(ctx, `
+		UPDATE participants SET status = 'withdrawn',
+			erased_at = CASE WHEN $2 THEN $3 ELSE erased_at END
+		WHERE id = $1`, participantID, erase, now); err != nil {
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, `
+		UPDATE reminders SET status = 'cancelled'
+		WHERE participant_id = $1 AND status = 'pending'`, participantID); err != nil {
+		return err
+	}
+	if !erase {
+		return nil
+	}
+	for _, q := range []string{
+		`DELETE FROM assessments WHERE subject_id = $1 OR respondent_id = $1`,
+		`DELETE FROM conversations WHERE participant_id = $1`,
+		`DELETE FROM telegram_links WHERE participant_id = $1`,
+	} {
+		if _, err := tx.tx.ExecContext(ctx, q, participantID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Ratee is a consumer a clinician rates, with what the schedule needs.
+type Ratee struct {
+	ID           int64        `db:"id"`
+	Code         string       `db:"code"`
+	BaselineDate sql.NullTime `db:"baseline_date"`
+	// ConsentAt is the consumer's first agreement: ratings about a consumer
+	// are collected only once the consumer has consented.
+	ConsentAt sql.NullTime `db:"consent_at"`
+}
+
+// RateesOf lists the clinician's consumers who take part (consented, not
+// withdrawn), by code.
+func (tx *Tx) RateesOf(ctx context.Context, clinicianID int64) (_ []Ratee, err error) {
+	defer wrap(&err, "Tx.RateesOf(%d)", clinicianID)
+	var out []Ratee
+	err = tx.tx.SelectContext(ctx, &out, `
+		SELECT p.id, p.code, p.baseline_date, k.consent_at
+		FROM participants p
+		JOIN LATERAL (
+			SELECT min(decided_at) AS consent_at FROM consents
+			WHERE participant_id = p.id AND agreed) k ON k.consent_at IS NOT NULL
+		WHERE p.clinician_id = $1 AND p.status <> 'withdrawn' AND p.erased_at IS NULL
+		ORDER BY p.code`, clinicianID)
+	return out, err
+}
+
+// CompletedRatings returns, for the respondent, the completed assessments
+// of other subjects as keys "subject/questionnaire/timepoint" -> true.
+func (tx *Tx) CompletedRatings(ctx context.Context, respondentID int64) (_ map[AssessmentKey]bool, err error) {
+	defer wrap(&err, "Tx.CompletedRatings(%d)", respondentID)
+	rows, err := tx.tx.QueryContext(ctx, `
+		SELECT subject_id, questionnaire, timepoint FROM assessments
+		WHERE respondent_id = $1 AND subject_id <> $1 AND status = 'completed'`, respondentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[AssessmentKey]bool{}
+	for rows.Next() {
+		k := AssessmentKey{RespondentID: respondentID}
+		if err := rows.Scan(&k.SubjectID, &k.Questionnaire, &k.Timepoint); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}
+
+// Unreachable is a participant who can no longer be written to.
+type Unreachable struct {
+	ParticipantID int64  `db:"id"`
+	Code          string `db:"code"`
+	Site          string `db:"site"`
+}
+
+// MarkChatUnreachable marks the participant linked to chatID unreachable
+// (they blocked the bot or deleted their account) and audits it. It returns
+// ErrNotFound when the chat is linked to no one or the participant was
+// already unreachable or withdrawn, so coordinators are told once.
+func (s *Store) MarkChatUnreachable(ctx context.Context, chatID int64, reason string) (_ *Unreachable, err error) {
+	defer wrap(&err, "Store.MarkChatUnreachable")
+	var u Unreachable
+	err = s.InTx(ctx, func(tx *Tx) error {
+		err := tx.tx.GetContext(ctx, &u, `
+			UPDATE participants p SET status = 'unreachable'
+			FROM telegram_links l
+			WHERE l.chat_id = $1 AND p.id = l.participant_id AND p.status IN ('invited', 'active')
+			RETURNING p.id, p.code, p.site`, chatID)
+		if err != nil {
+			return notFound(err)
+		}
+		return tx.Audit(ctx, "system", "unreachable", &u.ParticipantID, map[string]any{"reason": reason})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// MarkChatReachable undoes MarkChatUnreachable when the person unblocks the
+// bot. It reports whether anything changed.
+func (s *Store) MarkChatReachable(ctx context.Context, chatID int64) (changed bool, err error) {
+	defer wrap(&err, "Store.MarkChatReachable")
+	err = s.InTx(ctx, func(tx *Tx) error {
+		var id int64
+		err := tx.tx.GetContext(ctx, &id, `
+			UPDATE participants p SET status = 'active'
+			FROM telegram_links l
+			WHERE l.chat_id = $1 AND p.id = l.participant_id AND p.status = 'unreachable'
+			RETURNING p.id`, chatID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		changed = true
+		return tx.Audit(ctx, "system", "reachable", &id, nil)
+	})
+	return changed, err
+}

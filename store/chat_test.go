@@ -1,0 +1,212 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/imrbot/imrbot/internal/pgtest"
+	"github.com/imrbot/imrbot/store"
+)
+
+// invited creates a site and one consumer, returning their code and invite.
+func invited(t *testing.T, st *store.Store, code string) store.Invitation {
+	t.Helper()
+	ctx := context.Background()
+	if err := st.AddSite(ctx, "OSL", "Oslo"); err != nil && !errors.Is(err, store.ErrSiteExists) {
+		t.Fatal(err)
+	}
+	inv, err := st.Invite(ctx, store.NewParticipant{
+		Site: "OSL", Role: "consumer", InviteExpires: time.Now().Add(time.Hour),
+	}, 1, func() (string, error) { return code, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv[0]
+}
+
+func TestMarkUpdateProcessedOnce(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	for i, want := range []bool{true, false} {
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			fresh, err := tx.MarkUpdateProcessed(ctx, 42)
+			if fresh != want {
+				t.Errorf("attempt %d: fresh = %v, want %v", i, fresh, want)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// link redeems code for chatID in one transaction, as the bot does.
+func link(st *store.Store, code string, chatID int64) error {
+	ctx := context.Background()
+	return st.InTx(ctx, func(tx *store.Tx) error {
+		inv, err := tx.LockInvite(ctx, code)
+		if err != nil {
+			return err
+		}
+		return tx.LinkChat(ctx, inv.ParticipantID, chatID, chatID, []byte(`{}`), time.Now())
+	})
+}
+
+func TestTwoChatsRaceForOneInvite(t *testing.T) {
+	st := pgtest.Store(t)
+	invited(t, st, "RACE1")
+	const chats = 8
+	errs := make([]error, chats)
+	var wg sync.WaitGroup
+	for i := range chats {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = link(st, "RACE1", int64(1000+i))
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case errors.Is(err, store.ErrInviteTaken):
+		default:
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	if won != 1 || pgtest.Count(t, "telegram_links") != 1 {
+		t.Fatalf("%d chats won, %d links; want exactly one", won, pgtest.Count(t, "telegram_links"))
+	}
+}
+
+func TestLinkedChatCannotTakeSecondInvite(t *testing.T) {
+	st := pgtest.Store(t)
+	invited(t, st, "FIRST")
+	invited(t, st, "SECOND")
+	if err := link(st, "FIRST", 7); err != nil {
+		t.Fatal(err)
+	}
+	if err := link(st, "SECOND", 7); !errors.Is(err, store.ErrInviteTaken) {
+		t.Fatalf("second link: %v, want ErrInviteTaken", err)
+	}
+	if n := pgtest.Count(t, "telegram_links"); n != 1 {
+		t.Fatalf("%d links, want 1", n)
+	}
+}
+
+func TestAnswersAppendOnlyLatestCurrent(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	invited(t, st, "ANS")
+	if err := link(st, "ANS", 9); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	var got []*store.Assessment
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		s, err := tx.LockChat(ctx, 9)
+		if err != nil {
+			return err
+		}
+		k := store.AssessmentKey{SubjectID: s.ParticipantID, RespondentID: s.ParticipantID, Questionnaire: "hope", Timepoint: "baseline"}
+		id, err := tx.StartAssessment(ctx, k, "1", now)
+		if err != nil {
+			return err
+		}
+		if again, err := tx.StartAssessment(ctx, k, "2", now); err != nil || again != id {
+			t.Errorf("second start: id %d err %v, want %d", again, err, id)
+		}
+		one, two := "1", "2"
+		for _, v := range []*string{&one, &two, nil} {
+			if err := tx.SaveAnswer(ctx, id, "q1", v, 5, now); err != nil {
+				return err
+			}
+		}
+		if err := tx.SaveAnswer(ctx, id, "q2", &one, 6, now); err != nil {
+			return err
+		}
+		got, err = tx.Assessments(ctx, s.ParticipantID, []int64{s.ParticipantID})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Version != "1" || got[0].Status != "in_progress" {
+		t.Fatalf("assessments = %+v", got)
+	}
+	if v, ok := got[0].Answers["q1"]; !ok || v != nil {
+		t.Errorf("q1 current = %v, want a skip", v)
+	}
+	if v := got[0].Answers["q2"]; v == nil || *v != "1" {
+		t.Errorf("q2 current = %v, want 1", v)
+	}
+	if n := pgtest.Count(t, "answers"); n != 4 {
+		t.Errorf("%d answer rows, want 4 (append-only)", n)
+	}
+}
+
+func TestWithdrawEraseRemovesLinkAndAnswers(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	invited(t, st, "ERASE")
+	if err := link(st, "ERASE", 11); err != nil {
+		t.Fatal(err)
+	}
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		s, err := tx.LockChat(ctx, 11)
+		if err != nil {
+			return err
+		}
+		if err := tx.RecordConsent(ctx, s.ParticipantID, "1", true, time.Now()); err != nil {
+			return err
+		}
+		k := store.AssessmentKey{SubjectID: s.ParticipantID, RespondentID: s.ParticipantID, Questionnaire: "hope", Timepoint: "baseline"}
+		id, err := tx.StartAssessment(ctx, k, "1", time.Now())
+		if err != nil {
+			return err
+		}
+		v := "3"
+		if err := tx.SaveAnswer(ctx, id, "q1", &v, 1, time.Now()); err != nil {
+			return err
+		}
+		pgtest.Exec(t, `INSERT INTO reminders (participant_id, timepoint, step, send_at) VALUES ($1, 'm12', 'open', now())`, s.ParticipantID)
+		return tx.Withdraw(ctx, s.ParticipantID, true, time.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range map[string]int{"answers": 0, "assessments": 0, "telegram_links": 0, "conversations": 0, "participants": 1, "consents": 1} {
+		if n := pgtest.Count(t, table); n != want {
+			t.Errorf("%s: %d rows, want %d", table, n, want)
+		}
+	}
+	p, err := st.ParticipantByCode(ctx, "OSL-C-0001")
+	if err != nil || p.Status != store.StatusWithdrawn {
+		t.Errorf("participant after withdrawal: %+v, %v", p, err)
+	}
+}
+
+func TestMarkChatUnreachableOnce(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	invited(t, st, "GONE")
+	if err := link(st, "GONE", 12); err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.MarkChatUnreachable(ctx, 12, "blocked")
+	if err != nil || u.Code != "OSL-C-0001" {
+		t.Fatalf("first mark: %+v, %v", u, err)
+	}
+	if _, err := st.MarkChatUnreachable(ctx, 12, "blocked"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("second mark: %v, want ErrNotFound", err)
+	}
+	if changed, err := st.MarkChatReachable(ctx, 12); err != nil || !changed {
+		t.Fatalf("reachable again: %v, %v", changed, err)
+	}
+}

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// This file holds the reads behind `imrbot export` and `imrbot report`.
+// They see participants only by their pseudonymous codes: no statement here
+// touches telegram_links, and erased participants (erased_at set) are left
+// out whether they are the subject or the respondent of an assessment.
+
+// ExportAnswer is one current answer: the latest row of its (assessment,
+// item).
+type ExportAnswer struct {
+	Participant    string `db:"participant"` // the subject's code
+	SubjectRole    string `db:"subject_role"`
+	Respondent     string `db:"respondent"` // who answered; the subject's own code for self-reports
+	RespondentRole string `db:"respondent_role"`
+	Site           string `db:"site"` // the subject's site
+	Questionnaire  string `db:"questionnaire"`
+	Version        string `db:"version"`
+	Timepoint      string `db:"timepoint"`
+	Status         string `db:"status"` // the assessment's status
+	Item           string `db:"item"`
+	// Value is the raw answer; NULL records a skip.
+	Value      sql.NullString `db:"value"`
+	AnsweredAt time.Time      `db:"answered_at"`
+}
+
+// CompletionCount counts the assessments of one questionnaire at one
+// timepoint about the participants of one site, by status.
+type CompletionCount struct {
+	Site          string `db:"site"`
+	Timepoint     string `db:"timepoint"`
+	Questionnaire string `db:"questionnaire"`
+	Completed     int    `db:"completed"`
+	InProgress    int    `db:"in_progress"` // open or in progress
+	Expired       int    `db:"expired"`
+}
+
+// SiteEnrolment counts a site's participants of one role. Every count but
+// Erased leaves erased participants out.
+type SiteEnrolment struct {
+	Site         string `db:"site"`
+	Role         string `db:"role"`
+	Participants int    `db:"participants"` // invited, whatever happened since
+	Linked       int    `db:"linked"`       // redeemed their invite
+	Consented    int    `db:"consented"`    // agreed to take part at least once
+	Withdrawn    int    `db:"withdrawn"`
+	Erased       int    `db:"erased"` // withdrew and had their answers erased
+}
+
+// ExportData is everything the exports and the report read, taken from one
+// snapshot so that its parts agree with each other.
+type ExportData struct {
+	Sites      []Site
+	Answers    []ExportAnswer
+	Completion []CompletionCount
+	Enrolment  []SiteEnrolment
+}
+
+// ExportData reads sites, current answers, completion and enrolment in one
+// read-only repeatable-read transaction: a chat answering meanwhile cannot
+// make the counts disagree with the answers.
+func (s *Store) ExportData(ctx context.Context) (_ *ExportData, err error) {
+	defer wrap(&err, "Store.ExportData")
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only; nothing to lose
+	var d ExportData
+	if err := tx.SelectContext(ctx, &d.Sites, `SELECT code, name, timezone FROM sites ORDER BY code`); err != nil {
+		return nil, err
+	}
+	if d.Answers, err = currentAnswers(ctx, tx); err != nil {
+		return nil, err
+	}
+	if d.Completion, err = completionCounts(ctx, tx); err != nil {
+		return nil, err
+	}
+	if d.Enrolment, err = siteEnrolment(ctx, tx); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// CurrentAnswers returns every current answer of participants who are not
+// erased, ordered by participant, timepoint, questionnaire, respondent and
+// item, byte-wise (COLLATE "C") so the order is the same on every server.
+func (s *Store) CurrentAnswers(ctx context.Context) (_ []ExportAnswer, err error) {
+	defer wrap(&err, "Store.CurrentAnswers")
+	return currentAnswers(ctx, s.db)
+}
+
+func currentAnswers(ctx context.Context, q querier) ([]ExportAnswer, error) {
+	var out []ExportAnswer
+	err := q.SelectContext(ctx, &out, `
+		SELECT s.code AS participant, s.role AS subject_role,
+		       r.code AS respondent, r.role AS respondent_role,
+		       s.site, a.questionnaire, a.version, a.timepoint, a.status,
+		       x.item, x.value, x.answered_at
+		FROM assessments a
+		JOIN participants s ON s.id = a.subject_id
+		JOIN participants r ON r.id = a.respondent_id
+		JOIN LATERAL (
+			SELECT DISTINCT ON (item) item, value, answered_at FROM answers
+			WHERE assessment_id = a.id
+			ORDER BY item, id DESC) x ON true
+		WHERE s.erased_at IS NULL AND r.erased_at IS NULL
+		ORDER BY s.code COLLATE "C", a.timepoint COLLATE "C", a.questionnaire COLLATE "C",
+		         r.code COLLATE "C", x.item COLLATE "C"`)
+	return out, err
+}
+
+// CompletionCounts counts assessments by site, timepoint and questionnaire,
+// leaving erased participants out.
+func (s *Store) CompletionCounts(ctx context.Context) (_ []CompletionCount, err error) {
+	defer wrap(&err, "Store.CompletionCounts")
+	return completionCounts(ctx, s.db)
+}
+
+func completionCounts(ctx context.Context, q querier) ([]CompletionCount, error) {
+	var out []CompletionCount
+	err := q.SelectContext(ctx, &out, `
+		SELECT s.site, a.timepoint, a.questionnaire,
+		       count(*) FILTER (WHERE a.status = 'completed') AS completed,
+		       count(*) FILTER (WHERE a.status IN ('open', 'in_progress')) AS in_progress,
+		       count(*) FILTER (WHERE a.status = 'expired') AS expired
+		FROM assessments a
+		JOIN participants s ON s.id = a.subject_id
+		JOIN participants r ON r.id = a.respondent_id
+		WHERE s.erased_at IS NULL AND r.erased_at IS NULL
+		GROUP BY s.site, a.timepoint, a.questionnaire
+		ORDER BY s.site, a.timepoint COLLATE "C", a.questionnaire COLLATE "C"`)
+	return out, err
+}
+
+// Enrolment counts each site's participants by role.
+func (s *Store) Enrolment(ctx context.Context) (_ []SiteEnrolment, err error) {
+	defer wrap(&err, "Store.Enrolment")
+	return siteEnrolment(ctx, s.db)
+}
+
+func siteEnrolment(ctx context.Context, q querier) ([]SiteEnrolment, error) {
+	var out []SiteEnrolment
+	err := q.SelectContext(ctx, &out, `
+		SELECT p.site, p.role,
+		       count(*) FILTER (WHERE p.erased_at IS NULL) AS participants,
+		       count(*) FILTER (WHERE p.erased_at IS NULL AND EXISTS (
+		           SELECT 1 FROM invites i
+		           WHERE i.participant_id = p.id AND i.redeemed_at IS NOT NULL)) AS linked,
+		       count(*) FILTER (WHERE p.erased_at IS NULL AND EXISTS (
+		           SELECT 1 FROM consents c
+		           WHERE c.participant_id = p.id AND c.agreed)) AS consented,
+		       count(*) FILTER (WHERE p.erased_at IS NULL AND p.status = 'withdrawn') AS withdrawn,
+		       count(*) FILTER (WHERE p.erased_at IS NOT NULL) AS erased
+		FROM participants p
+		GROUP BY p.site, p.role
+		ORDER BY p.site, p.role`)
+	return out, err
+}

@@ -25,9 +25,17 @@ const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=
 
 // CLI is the command tree.
 type CLI struct {
-	Migrate MigrateCmd `cmd:"" help:"Apply database migrations and exit."`
-	Site    SiteCmd    `cmd:"" help:"Manage sites."`
-	Invite  InviteCmd  `cmd:"" help:"Create participants and print their invitation links."`
+	Serve          ServeCmd          `cmd:"" help:"Run the bot, the reminder dispatcher and the HTTP listener."`
+	Migrate        MigrateCmd        `cmd:"" help:"Apply database migrations and exit."`
+	Site           SiteCmd           `cmd:"" help:"Manage sites."`
+	Invite         InviteCmd         `cmd:"" help:"Create participants and print their invitation links."`
+	Participant    ParticipantCmd    `cmd:"" help:"Correct a participant's data."`
+	Due            DueCmd            `cmd:"" help:"List open and overdue follow-ups."`
+	Remind         RemindCmd         `cmd:"" help:"Send reminders now."`
+	Export         ExportCmd         `cmd:"" help:"Export the answers as CSV."`
+	Report         ReportCmd         `cmd:"" help:"Write the study's outcome report."`
+	Questionnaires QuestionnairesCmd `cmd:"" help:"List, lint and show questionnaire definitions."`
+	Demo           DemoCmd           `cmd:"" help:"Try the bot in the terminal against a built-in Telegram look-alike."`
 }
 
 // App is what every subcommand runs with: the process's streams and

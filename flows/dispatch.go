@@ -29,6 +29,13 @@ func (s *step) command() {
 		s.consentPrompt()
 		return
 	}
+	if s.st.Phase == PhaseLanguage || s.st.Phase == PhaseConfirmWithdraw {
+		// Any other command leaves the menu for what was going on.
+		s.st.Phase = PhaseIdle
+		if s.st.Cursor != nil {
+			s.st.Phase = PhaseWalking
+		}
+	}
 	switch s.ev.Command {
 	case "resume", "continue":
 		s.resume()

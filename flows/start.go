@@ -75,9 +75,6 @@ func (s *step) restart() {
 	case PhaseDeclined, PhaseConsent:
 		s.consentPrompt()
 	default:
-		if s.role() == questionnaires.RoleCoordinator {
-			s.send(s.t(msgHelpCoordinator))
-		}
 		s.resume()
 	}
 }

@@ -77,7 +77,7 @@ func (s *step) complete(ti int) {
 }
 
 // next asks the first unanswered item of the first open task, introducing
-// its questionnaire; open tasks with nothing left to ask are completed on
+// its questionnaire unless it is the one being asked; open tasks with nothing left to ask are completed on
 // the way. With nothing open, the walk finishes.
 func (s *step) next() {
 	for ti := range s.tasks {
@@ -86,7 +86,7 @@ func (s *step) next() {
 			continue
 		}
 		if i, ok := firstUnanswered(t); ok {
-			s.ask(pos{ti, i}, true)
+			s.ask(pos{ti, i}, s.st.Cursor == nil || s.st.Cursor.Task != t.Key)
 			return
 		}
 		s.complete(ti)
@@ -118,6 +118,9 @@ func (s *step) finish() {
 		s.send(s.t(msgRatingDone, last.SubjectCode, s.timepointLabel(last.Timepoint)))
 	case q != nil && q.Subject == questionnaires.SubjectSite:
 		s.send(s.t(msgSiteDone, s.timepointLabel(last.Timepoint)))
+	case q != nil && s.role() == questionnaires.RoleClinician:
+		// The list of consumers to rate follows: nothing is "done" yet.
+		s.send(s.t(msgTimepointDone, s.timepointLabel(last.Timepoint)))
 	case q != nil:
 		s.send(s.t(msgAllDone, s.timepointLabel(last.Timepoint)))
 	}

@@ -18,8 +18,15 @@ type chat struct {
 	byID     map[int]*message
 	order    []*message // both directions, oldest first
 	taps     []*callback
+	version  uint64 // counts changes the user can see
 	changed  signal
 	bucket   bucket
+}
+
+// touch records a change the user can see and wakes whoever waits on it.
+func (c *chat) touch() {
+	c.version++
+	c.changed.notify()
 }
 
 func (c *chat) apiChat() models.Chat {

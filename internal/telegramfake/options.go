@@ -56,8 +56,9 @@ func WithToken(token string) Option {
 }
 
 // WithLimits sets the accepted message rates, in messages per second, to one
-// chat and to all chats together (Telegram: about 1 and 30). A rate <= 0
-// turns that limit off. Sends beyond a limit get 429 with retry_after.
+// chat and to all chats together (Telegram: about 1 and 30, the defaults).
+// A rate <= 0 turns that limit off. Sends beyond a limit get 429 with
+// retry_after; only sendMessage counts, edits and callback answers do not.
 func WithLimits(perChat, global float64) Option {
 	return func(c *config) { c.perChatRate, c.globalRate = perChat, global }
 }
@@ -77,7 +78,9 @@ func WithoutLimits() Option {
 
 // WithClock injects the clock used for message dates, rate limits, callback
 // query expiry and the 48-hour deletion window, so tests can move time
-// instead of sleeping.
+// instead of sleeping. now is called from request goroutines: make it safe
+// for concurrent use (an atomic or a mutex around the time it returns).
+// Long-poll timeouts and webhook backoff use real time.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }

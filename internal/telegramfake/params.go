@@ -91,11 +91,6 @@ func readParams(w http.ResponseWriter, r *http.Request) (params, *apiError) {
 	return p, nil
 }
 
-func (p params) has(name string) bool {
-	_, ok := p[name]
-	return ok
-}
-
 // int64 reads an integer parameter; absent gives def.
 func (p params) int64(name string, def int64) (int64, *apiError) {
 	v, ok := p[name]

@@ -44,6 +44,7 @@ type Server struct {
 	held         []*entry // created during Hold, waiting for Release
 	holding      bool
 	updatesSig   signal // pending changed, webhook set or removed
+	idleSig      signal // updates confirmed or delivered
 	history      map[int64]*entry
 	historyRing  []int64
 	historyNext  int

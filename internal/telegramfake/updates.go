@@ -130,6 +130,28 @@ func (s *Server) pendingCount() int {
 	return n
 }
 
+// WaitIdle blocks until no update is pending: everything users did has
+// been confirmed by the bot's next getUpdates offset, or accepted by its
+// webhook. Held updates count as pending.
+func (s *Server) WaitIdle(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		if s.pendingCount() == 0 {
+			s.mu.Unlock()
+			return nil
+		}
+		ch := s.idleSig.wait()
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("telegramfake.WaitIdle: %w", ctx.Err())
+		case <-s.done:
+			return fmt.Errorf("telegramfake.WaitIdle: %w", ErrClosed)
+		}
+	}
+}
+
 // poller is a getUpdates request in progress.
 type poller struct {
 	conflict chan struct{} // closed when a newer getUpdates request takes over
@@ -207,8 +229,11 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *apiError) {
 		timer = t.C
 	}
 	for {
-		if batch := s.take(limit); batch != nil || timer == nil {
+		if batch := s.take(limit); batch != nil {
 			return batch, nil
+		}
+		if timer == nil {
+			return json.RawMessage("[]"), nil
 		}
 		me.parked = true
 		s.pollerSig.notify()
@@ -250,6 +275,7 @@ func isClosed(ch <-chan struct{}) bool {
 // confirm drops the updates the offset confirms: ids below a positive
 // offset; with a negative offset, all but the last -offset updates.
 func (s *Server) confirm(offset int64) {
+	defer s.idleSig.notify()
 	switch {
 	case offset > 0:
 		s.pending = slices.DeleteFunc(s.pending, func(e *entry) bool {

@@ -23,7 +23,10 @@ type linter struct {
 	problems []Problem
 }
 
+// errorf records a problem; a thing without a line of its own (a key left
+// out) is reported on the first line.
 func (l *linter) errorf(line int, format string, args ...any) {
+	line = max(line, 1)
 	l.problems = append(l.problems, Problem{File: l.file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -110,7 +113,19 @@ func lintQuestionnaire(q *Questionnaire) []Problem {
 	return l.problems
 }
 
+// maxMagnitude bounds codes and ranges so that reverse coding and sums stay
+// exact in int and float64 arithmetic.
+const maxMagnitude = 1_000_000_000
+
 func (l *linter) item(it *Item, what string, excluded map[int]bool) {
+	for _, b := range []struct {
+		key string
+		v   *int
+	}{{"min", it.Min}, {"max", it.Max}} {
+		if b.v != nil && (*b.v > maxMagnitude || *b.v < -maxMagnitude) {
+			l.errorf(it.lineOf(b.key), "%s: %s must be from %d to %d", what, b.key, -maxMagnitude, maxMagnitude)
+		}
+	}
 	if it.Min != nil && it.Max != nil && *it.Min > *it.Max {
 		l.errorf(it.lineOf("min"), "%s: min %d is above max %d", what, *it.Min, *it.Max)
 	}
@@ -125,6 +140,9 @@ func (l *linter) item(it *Item, what string, excluded map[int]bool) {
 				l.errorf(o.Line, "%s: duplicate option code %d (first at line %d)", what, o.Code, line)
 			}
 			codes[o.Code] = o.Line
+			if o.Code > maxMagnitude || o.Code < -maxMagnitude {
+				l.errorf(o.Line, "%s: option code %d must be from %d to %d", what, o.Code, -maxMagnitude, maxMagnitude)
+			}
 			l.text(o.Line, fmt.Sprintf("%s: option %d label", what, o.Code), o.Label, true)
 			if (it.Min != nil && o.Code < *it.Min || it.Max != nil && o.Code > *it.Max) && !excluded[o.Code] {
 				l.errorf(o.Line, "%s: option %d is outside min..max (%s)", what, o.Code, rangeText(it.Min, it.Max))
@@ -273,8 +291,7 @@ func lintProtocol(p *Protocol, qs map[string]*Questionnaire) []Problem {
 	}
 	l := &linter{file: file}
 	if p.Source == "" {
-		l.errorf(0, "the study has no protocol")
-		return l.problems
+		return []Problem{{File: file, Msg: "the study has no protocol"}}
 	}
 	if p.Consent.Version == "" {
 		l.errorf(p.Consent.Line, "consent: version is missing")
@@ -318,7 +335,8 @@ func lintProtocol(p *Protocol, qs map[string]*Questionnaire) []Problem {
 				l.errorf(b.Line, "%s: unknown questionnaire %q", what, id)
 				continue
 			}
-			if q.Respondent != b.Role || q.Subject != b.Subject {
+			valid := validRole(q.Respondent) && validSubject(q.Subject) // else reported in its own file
+			if valid && (q.Respondent != b.Role || q.Subject != b.Subject) {
 				l.errorf(b.Line, "%s: questionnaire %s is answered by %s about %s", what, id, q.Respondent, q.Subject)
 			}
 			for _, tp := range b.Timepoints {

@@ -69,7 +69,14 @@ func Lint(dir string) []Problem {
 // messages. The catalog is returned even when there are problems.
 func load(over fs.FS, prefix string) (*Catalog, []Problem) {
 	base, problems := readLayer(defaults, "defs", "defs")
-	c := &Catalog{Questionnaires: base.questionnaires}
+	return overlay(base, problems, over, prefix)
+}
+
+// overlay lays the override file system over an already read base layer
+// (which it leaves unchanged) and lints the result.
+func overlay(base layer, baseProblems []Problem, over fs.FS, prefix string) (*Catalog, []Problem) {
+	problems := slices.Clone(baseProblems)
+	c := &Catalog{Questionnaires: maps.Clone(base.questionnaires)}
 	if base.protocol != nil {
 		c.Protocol = *base.protocol
 	}

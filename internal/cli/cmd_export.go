@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	// Named studyreport: cli.go has a function called report.
+	studyreport "github.com/imrbot/imrbot/report"
+)
+
+// ExportCmd is `imrbot export --format long|wide [--out FILE] [--codebook FILE]`.
+type ExportCmd struct {
+	Format   string `required:"" enum:"long,wide" help:"long: one row per current answer; wide: one row per participant and timepoint, with scores."`
+	Out      string `placeholder:"FILE" help:"Write the CSV to FILE (default: standard output)."`
+	Codebook string `placeholder:"FILE" help:"Also write the codebook CSV to FILE, and R, SPSS and Stata syntax that loads the export with its labels beside it (FILE without .csv, plus .R, .sps and .do). Needs --out."`
+}
+
+// Run writes the export. Every file is written to a temporary file beside
+// its destination and renamed into place only once all are complete and the
+// export is in the audit log, so a failed export leaves no half file and an
+// unaudited export never reaches the disk.
+func (c *ExportCmd) Run(app *App) error {
+	paths, err := c.paths()
+	if err != nil {
+		return err
+	}
+	cat, err := app.Catalog()
+	if err != nil {
+		return err
+	}
+	st, err := app.Store(app.Context)
+	if err != nil {
+		return err
+	}
+	data, err := st.ExportData(app.Context)
+	if err != nil {
+		return err
+	}
+	var table *studyreport.Table
+	if c.Format == "wide" {
+		if table, err = studyreport.WideTable(data, cat); err != nil {
+			return err
+		}
+	} else {
+		table = studyreport.LongTable(data, cat)
+	}
+
+	var out pendingFiles
+	defer out.discard()
+	var csvData bytes.Buffer
+	if err := table.WriteCSV(&csvData); err != nil {
+		return err
+	}
+	if c.Out != "" {
+		if err := out.add(c.Out, csvData.Bytes()); err != nil {
+			return err
+		}
+	}
+	if c.Codebook != "" {
+		dataName := filepath.Base(c.Out)
+		for _, f := range []struct {
+			path  string
+			write func(io.Writer) error
+		}{
+			{paths.codebook, table.WriteCodebook},
+			{paths.r, func(w io.Writer) error { return table.WriteR(w, dataName) }},
+			{paths.sps, func(w io.Writer) error { return table.WriteSPSS(w, dataName) }},
+			{paths.do, func(w io.Writer) error { return table.WriteStata(w, dataName) }},
+		} {
+			var b bytes.Buffer
+			if err := f.write(&b); err != nil {
+				return err
+			}
+			if err := out.add(f.path, b.Bytes()); err != nil {
+				return err
+			}
+		}
+	}
+
+	detail := map[string]any{
+		"format": c.Format, "file": orStdout(c.Out), "rows": len(table.Rows),
+		"columns": len(table.Variables), "at": app.Now().UTC().Format(time.RFC3339),
+	}
+	if c.Codebook != "" {
+		detail["codebook"] = c.Codebook
+	}
+	if err := st.Audit(app.Context, cliActor(app), "export", nil, detail); err != nil {
+		return err
+	}
+	if c.Out == "" {
+		if _, err := app.Stdout.Write(csvData.Bytes()); err != nil {
+			return fmt.Errorf("write export: %w", err)
+		}
+	} else if err := out.commit(); err != nil {
+		return err
+	}
+	for _, w := range table.Warnings {
+		fmt.Fprintf(app.Stderr, "imrbot: warning: %s\n", w)
+	}
+	return nil
+}
+
+// exportPaths are the files a codebook comes with.
+type exportPaths struct{ codebook, r, sps, do string }
+
+// paths checks the flags before anything is read or written.
+func (c *ExportCmd) paths() (exportPaths, error) {
+	var p exportPaths
+	if c.Codebook == "" {
+		return p, checkOutPath("--out", c.Out)
+	}
+	if c.Out == "" {
+		return p, Usagef("--codebook needs --out: the R, SPSS and Stata syntax must name the data file")
+	}
+	base := strings.TrimSuffix(c.Codebook, ".csv")
+	p = exportPaths{codebook: c.Codebook, r: base + ".R", sps: base + ".sps", do: base + ".do"}
+	seen := map[string]string{}
+	for _, f := range [][2]string{{"--out", c.Out}, {"--codebook", p.codebook}, {"--codebook (R syntax)", p.r}, {"--codebook (SPSS syntax)", p.sps}, {"--codebook (Stata syntax)", p.do}} {
+		if err := checkOutPath(f[0], f[1]); err != nil {
+			return p, err
+		}
+		abs, err := filepath.Abs(f[1])
+		if err != nil {
+			return p, Usagef("%s %q: %v", f[0], f[1], err)
+		}
+		if other, ok := seen[abs]; ok {
+			return p, Usagef("%s and %s would both write %s", other, f[0], f[1])
+		}
+		seen[abs] = f[0]
+	}
+	return p, nil
+}
+
+// checkOutPath refuses an output path whose folder does not exist or that
+// names a folder, before any work is done.
+func checkOutPath(flag, path string) error {
+	if path == "" {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return Usagef("%s %q is a folder; name a file", flag, path)
+	}
+	dir := filepath.Dir(path)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return Usagef("%s %q: folder %s does not exist", flag, path, dir)
+	}
+	return nil
+}
+
+func orStdout(path string) string {
+	if path == "" {
+		return "-"
+	}
+	return path
+}
+
+// cliActor is who ran a command, for the audit log: the OS user when the
+// environment names one, else "cli".
+func cliActor(app *App) string {
+	for _, k := range []string{"USER", "LOGNAME", "USERNAME"} {
+		if u := strings.TrimSpace(app.Getenv(k)); u != "" {
+			return "cli:" + u
+		}
+	}
+	return "cli"
+}
+
+// pendingFiles are outputs written to temporary files beside their
+// destinations (so the final rename stays on one file system), renamed into
+// place by commit, removed by discard if commit never ran. Files are created
+// readable by their owner only: exports are research data.
+type pendingFiles struct {
+	temps, finals []string
+}
+
+func (p *pendingFiles) add(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	p.temps, p.finals = append(p.temps, f.Name()), append(p.finals, path)
+	_, err = f.Write(data)
+	if syncErr := f.Sync(); err == nil {
+		err = syncErr
+	}
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func (p *pendingFiles) commit() error {
+	var errs []error
+	for i, tmp := range p.temps {
+		if err := os.Rename(tmp, p.finals[i]); err != nil {
+			_ = os.Remove(tmp)
+			errs = append(errs, fmt.Errorf("write %s: %w", p.finals[i], err))
+		}
+	}
+	p.temps, p.finals = nil, nil
+	return errors.Join(errs...)
+}
+
+func (p *pendingFiles) discard() {
+	for _, tmp := range p.temps {
+		_ = os.Remove(tmp)
+	}
+	p.temps, p.finals = nil, nil
+}

@@ -1,0 +1,324 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/store"
+)
+
+// Analysis is the study's outcome report, ready to render.
+type Analysis struct {
+	GeneratedAt time.Time
+	// From and To are the compared timepoints (baseline and m12 by default).
+	From, To   questionnaires.Timepoint
+	Measures   []Measure
+	Fidelity   []Fidelity
+	Completion []Completion
+	Retention  []Retention
+	Timepoints []questionnaires.Timepoint
+	Sites      []store.Site
+	Warnings   []string
+}
+
+// Measure is one score of one questionnaire about individuals, compared
+// between From and To over the participants with a score at both.
+type Measure struct {
+	Questionnaire string
+	Score         string
+	Variable      string // its wide-export column, e.g. hope_total
+	Label         string
+	Group         string // the subjects' role: consumer or clinician
+	Min, Max      float64
+	ScaleKnown    bool
+	// NFrom and NTo count the subjects with a score at each timepoint;
+	// Paired.N those with both.
+	NFrom, NTo int
+	Pairs      []Pair
+	Paired     Paired
+}
+
+// Pair is one subject's score at both timepoints.
+type Pair struct {
+	Participant, Site string
+	From, To          float64
+}
+
+// Fidelity is a site's rating on one score of a site questionnaire
+// (imr-fidelity, goi) at one timepoint: the mean over the site's raters.
+type Fidelity struct {
+	Site, Timepoint, Questionnaire, Score, Label string
+	Variable                                     string // its wide-export column
+	Raters                                       int
+	Mean                                         float64
+	Band, BandLabel                              string // "" when the score has no bands
+}
+
+// Completion counts one questionnaire's assessments at one site and
+// timepoint against the participants expected to answer it.
+type Completion struct {
+	Site, Timepoint, Questionnaire string
+	Expected                       int // consented subjects (linked coordinators for site ratings)
+	Completed, InProgress, Expired int
+	Rate                           float64 // Completed / Expected; NaN when none expected
+	InBattery                      bool    // false: data for a questionnaire the protocol no longer asks there
+}
+
+// Retention follows a site's consumers from From to To: a consumer has a
+// timepoint when any assessment about them there is completed.
+type Retention struct {
+	Site                 string
+	Consented, Withdrawn int
+	Erased               int
+	AtFrom, AtTo, AtBoth int
+	Rate                 float64 // AtBoth / AtFrom; NaN when AtFrom is 0
+}
+
+// Options choose the compared timepoints; empty fields take the protocol's
+// baseline (its month-0 timepoint) and m12 (else its last timepoint).
+type Options struct {
+	From, To string
+	Now      time.Time
+}
+
+// Analyse computes the outcome report from a snapshot of the data.
+func Analyse(d *store.ExportData, cat *questionnaires.Catalog, opt Options) (*Analysis, error) {
+	from, to, err := comparedTimepoints(cat.Protocol, opt)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analysis{GeneratedAt: opt.Now, From: from, To: to, Timepoints: cat.Protocol.Timepoints, Sites: d.Sites}
+	byKey, warnings := collectAssessments(d.Answers)
+	a.Warnings = warnings
+	for _, q := range questionnaireOrder(cat) {
+		if q.Scoring == nil {
+			continue
+		}
+		for _, s := range q.Scoring.Scores {
+			if q.Subject == questionnaires.SubjectSite {
+				a.Fidelity = append(a.Fidelity, fidelity(q, s, byKey, d.Sites, cat.Protocol.Timepoints)...)
+				continue
+			}
+			a.Measures = append(a.Measures, measure(q, s, byKey, from.ID, to.ID))
+		}
+	}
+	a.Completion = completion(d, cat)
+	a.Retention = retention(d, from.ID, to.ID)
+	return a, nil
+}
+
+func comparedTimepoints(p questionnaires.Protocol, opt Options) (from, to questionnaires.Timepoint, err error) {
+	if len(p.Timepoints) == 0 {
+		return from, to, fmt.Errorf("report.Analyse: the protocol has no timepoints")
+	}
+	pick := func(id, fallback string, def func() questionnaires.Timepoint) (questionnaires.Timepoint, error) {
+		if id == "" {
+			if tp, ok := p.Timepoint(fallback); ok {
+				return tp, nil
+			}
+			return def(), nil
+		}
+		tp, ok := p.Timepoint(id)
+		if !ok {
+			return tp, fmt.Errorf("report.Analyse: the protocol has no timepoint %q", id)
+		}
+		return tp, nil
+	}
+	from, err = pick(opt.From, "baseline", func() questionnaires.Timepoint {
+		for _, tp := range p.Timepoints {
+			if tp.Months == 0 {
+				return tp
+			}
+		}
+		return p.Timepoints[0]
+	})
+	if err != nil {
+		return from, to, err
+	}
+	to, err = pick(opt.To, "m12", func() questionnaires.Timepoint { return p.Timepoints[len(p.Timepoints)-1] })
+	return from, to, err
+}
+
+// subjectRole is whom a questionnaire's scores describe.
+func subjectRole(q *questionnaires.Questionnaire) string {
+	if q.Subject == questionnaires.SubjectConsumer {
+		return string(questionnaires.RoleConsumer)
+	}
+	return string(q.Respondent)
+}
+
+func measure(q *questionnaires.Questionnaire, s questionnaires.Score, byKey map[assessmentKey]*assessment, from, to string) Measure {
+	m := Measure{
+		Questionnaire: q.ID, Score: s.ID, Variable: scoreColumn(q, s.ID),
+		Label: scoreLabel(q, s), Group: subjectRole(q),
+	}
+	m.Min, m.Max, m.ScaleKnown = scoreScale(q, s)
+	type sc struct {
+		site string
+		v    float64
+	}
+	at := func(tp string) map[string]sc {
+		out := map[string]sc{}
+		for k, x := range byKey {
+			if k.questionnaire != q.ID || k.timepoint != tp {
+				continue
+			}
+			for _, r := range x.scores(q) {
+				if r.ID == s.ID && r.OK {
+					out[k.participant] = sc{x.Site, r.Value}
+				}
+			}
+		}
+		return out
+	}
+	f, t := at(from), at(to)
+	m.NFrom, m.NTo = len(f), len(t)
+	for p, b := range f {
+		if e, ok := t[p]; ok {
+			m.Pairs = append(m.Pairs, Pair{Participant: p, Site: b.site, From: b.v, To: e.v})
+		}
+	}
+	slices.SortFunc(m.Pairs, func(a, b Pair) int { return strings.Compare(a.Participant, b.Participant) })
+	bs, fs := make([]float64, len(m.Pairs)), make([]float64, len(m.Pairs))
+	for i, p := range m.Pairs {
+		bs[i], fs[i] = p.From, p.To
+	}
+	m.Paired = PairedAnalysis(bs, fs)
+	return m
+}
+
+func fidelity(q *questionnaires.Questionnaire, s questionnaires.Score, byKey map[assessmentKey]*assessment, sites []store.Site, tps []questionnaires.Timepoint) []Fidelity {
+	var out []Fidelity
+	for _, tp := range tps {
+		for _, site := range sites {
+			var sum float64
+			n := 0
+			for k, x := range byKey {
+				if k.questionnaire != q.ID || k.timepoint != tp.ID || x.Site != site.Code {
+					continue
+				}
+				for _, r := range x.scores(q) {
+					if r.ID == s.ID && r.OK {
+						sum += r.Value
+						n++
+					}
+				}
+			}
+			if n == 0 {
+				continue
+			}
+			f := Fidelity{Site: site.Code, Timepoint: tp.ID, Questionnaire: q.ID, Score: s.ID, Variable: scoreColumn(q, s.ID), Label: scoreLabel(q, s), Raters: n, Mean: sum / float64(n)}
+			if b := bandOf(s.Bands, f.Mean); b != nil {
+				f.Band, f.BandLabel = b.ID, b.Label.In(labelLang)
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func completion(d *store.ExportData, cat *questionnaires.Catalog) []Completion {
+	enrolled := map[[2]string]int{} // (site, role) -> expected respondents or subjects
+	for _, e := range d.Enrolment {
+		n := e.Consented
+		if e.Role == string(questionnaires.RoleCoordinator) {
+			n = e.Linked // coordinators are not asked for consent
+		}
+		enrolled[[2]string{e.Site, e.Role}] = n
+	}
+	counts := map[[3]string]store.CompletionCount{}
+	for _, c := range d.Completion {
+		counts[[3]string{c.Site, c.Timepoint, c.Questionnaire}] = c
+	}
+	var out []Completion
+	used := map[[3]string]bool{}
+	for _, tp := range cat.Protocol.Timepoints {
+		for _, site := range d.Sites {
+			for _, b := range cat.Protocol.Batteries {
+				if !slices.Contains(b.Timepoints, tp.ID) {
+					continue
+				}
+				role := string(b.Role)
+				if b.Subject == questionnaires.SubjectConsumer {
+					role = string(questionnaires.RoleConsumer)
+				}
+				for _, qid := range b.Questionnaires {
+					k := [3]string{site.Code, tp.ID, qid}
+					if used[k] {
+						continue
+					}
+					used[k] = true
+					c := counts[k]
+					out = append(out, newCompletion(k, enrolled[[2]string{site.Code, role}], c, true))
+				}
+			}
+		}
+	}
+	for _, c := range d.Completion {
+		k := [3]string{c.Site, c.Timepoint, c.Questionnaire}
+		if !used[k] {
+			out = append(out, newCompletion(k, 0, c, false))
+		}
+	}
+	return out
+}
+
+func newCompletion(k [3]string, expected int, c store.CompletionCount, inBattery bool) Completion {
+	r := math.NaN()
+	if expected > 0 {
+		r = float64(c.Completed) / float64(expected)
+	}
+	return Completion{
+		Site: k[0], Timepoint: k[1], Questionnaire: k[2], Expected: expected,
+		Completed: c.Completed, InProgress: c.InProgress, Expired: c.Expired, Rate: r, InBattery: inBattery,
+	}
+}
+
+func retention(d *store.ExportData, from, to string) []Retention {
+	// A consumer has a timepoint when any assessment about them there is
+	// completed, whoever answered it.
+	has := map[string]map[string]bool{} // timepoint -> consumer codes
+	site := map[string]string{}
+	for _, a := range d.Answers {
+		if a.SubjectRole == string(questionnaires.RoleConsumer) && a.Status == "completed" {
+			if has[a.Timepoint] == nil {
+				has[a.Timepoint] = map[string]bool{}
+			}
+			has[a.Timepoint][a.Participant] = true
+			site[a.Participant] = a.Site
+		}
+	}
+	var out []Retention
+	for _, s := range d.Sites {
+		r := Retention{Site: s.Code, Rate: math.NaN()}
+		for _, e := range d.Enrolment {
+			if e.Site == s.Code && e.Role == string(questionnaires.RoleConsumer) {
+				r.Consented, r.Withdrawn, r.Erased = e.Consented, e.Withdrawn, e.Erased
+			}
+		}
+		for p, ps := range site {
+			if ps != s.Code {
+				continue
+			}
+			f, t := has[from][p], has[to][p]
+			if f {
+				r.AtFrom++
+			}
+			if t {
+				r.AtTo++
+			}
+			if f && t {
+				r.AtBoth++
+			}
+		}
+		if r.AtFrom > 0 {
+			r.Rate = float64(r.AtBoth) / float64(r.AtFrom)
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,0 +1,180 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/imrbot/imrbot/questionnaires"
+)
+
+// Variable types in the codebook.
+const (
+	TypeString   = "string"   // text, kept as is
+	TypeInteger  = "integer"  // a whole number: an option code or a typed number
+	TypeNumber   = "number"   // a score, possibly fractional
+	TypeDateTime = "datetime" // RFC 3339 in UTC, e.g. 2026-01-15T09:01:00Z
+)
+
+// ValueLabel names one value of a variable: an option code or a band id.
+type ValueLabel struct {
+	Value string
+	Label string
+}
+
+// Variable describes one column of an export (or, in the long format's
+// codebook, the values one item takes in the value column).
+type Variable struct {
+	Name          string
+	Label         string
+	Type          string
+	Allowed       string // e.g. "1;2;3;4;5", "1..100", or "" for anything
+	ValueLabels   []ValueLabel
+	Questionnaire string // "" for identifying columns
+	Version       string
+}
+
+// Table is an export: its columns, its rows (one string per column, ""
+// for missing), and codebook rows that describe values but are not columns.
+type Table struct {
+	Format    string // "long" or "wide"
+	Variables []Variable
+	Rows      [][]string
+	// ItemValues describes, in the long format, the values the value column
+	// takes for each item; empty for the wide format, whose item columns
+	// describe themselves.
+	ItemValues []Variable
+	// Warnings are choices the export made that a statistician must know
+	// of, such as two ratings competing for one wide row.
+	Warnings []string
+}
+
+// CodebookHeader is the codebook's exact columns.
+var CodebookHeader = []string{"variable", "label", "type", "allowed_values", "value_labels", "questionnaire", "version"}
+
+// WriteCSV writes the table as CSV with a header row.
+func (t *Table) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	header := make([]string, len(t.Variables))
+	for i, v := range t.Variables {
+		header[i] = v.Name
+	}
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("report.WriteCSV: %w", err)
+	}
+	if err := cw.WriteAll(t.Rows); err != nil {
+		return fmt.Errorf("report.WriteCSV: %w", err)
+	}
+	return nil
+}
+
+// WriteCodebook writes one CSV row per variable, then the long format's
+// item rows. Value labels are "code=label" joined by "; ".
+func (t *Table) WriteCodebook(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CodebookHeader); err != nil {
+		return fmt.Errorf("report.WriteCodebook: %w", err)
+	}
+	for _, v := range append(append([]Variable(nil), t.Variables...), t.ItemValues...) {
+		labels := make([]string, len(v.ValueLabels))
+		for i, l := range v.ValueLabels {
+			labels[i] = l.Value + "=" + l.Label
+		}
+		if err := cw.Write([]string{v.Name, v.Label, v.Type, v.Allowed, strings.Join(labels, "; "), v.Questionnaire, v.Version}); err != nil {
+			return fmt.Errorf("report.WriteCodebook: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("report.WriteCodebook: %w", err)
+	}
+	return nil
+}
+
+// itemVariable describes an item's column.
+func itemVariable(q *questionnaires.Questionnaire, it *questionnaires.Item) Variable {
+	v := Variable{
+		Name:          varPrefix(q.ID) + "_" + safeName(it.ID),
+		Label:         it.Text.In(labelLang),
+		Questionnaire: q.ID,
+		Version:       q.Version,
+	}
+	if v.Label == "" {
+		v.Label = it.ID
+	}
+	switch it.Type {
+	case questionnaires.TypeChoice:
+		v.Type = TypeInteger
+		codes := make([]string, len(it.Options))
+		for i, o := range it.Options {
+			codes[i] = strconv.Itoa(o.Code)
+			v.ValueLabels = append(v.ValueLabels, ValueLabel{Value: codes[i], Label: o.Label.In(labelLang)})
+		}
+		v.Allowed = strings.Join(codes, ";")
+	case questionnaires.TypeInteger:
+		v.Type = TypeInteger
+		if it.Min != nil && it.Max != nil {
+			v.Allowed = fmt.Sprintf("%d..%d", *it.Min, *it.Max)
+		}
+	default:
+		v.Type = TypeString
+	}
+	return v
+}
+
+// scoreVariables describes a score's column and, when it has bands, its
+// band column. A score whose name is taken (by an item of the same id) gets
+// the suffix _score.
+func scoreVariables(q *questionnaires.Questionnaire, s questionnaires.Score) []Variable {
+	name := scoreColumn(q, s.ID)
+	v := Variable{Name: name, Label: scoreLabel(q, s), Type: TypeNumber, Questionnaire: q.ID, Version: q.Version}
+	if lo, hi, ok := scoreScale(q, s); ok {
+		v.Allowed = formatNumber(lo) + ".." + formatNumber(hi)
+	}
+	method := s.Method
+	if method == "" {
+		method = "sum"
+	}
+	v.Label += fmt.Sprintf(" (%s of items", method)
+	if s.MaxMissing > 0 {
+		v.Label += fmt.Sprintf("; at most %d missing", s.MaxMissing)
+		if method == "sum" {
+			v.Label += ", prorated"
+		}
+	}
+	v.Label += ")"
+	out := []Variable{v}
+	if len(s.Bands) > 0 {
+		b := Variable{Name: name + "_band", Label: scoreLabel(q, s) + ": band", Type: TypeString, Questionnaire: q.ID, Version: q.Version}
+		var ids []string
+		for _, band := range s.Bands {
+			ids = append(ids, band.ID)
+			b.ValueLabels = append(b.ValueLabels, ValueLabel{
+				Value: band.ID,
+				Label: fmt.Sprintf("%s (from %s)", band.Label.In(labelLang), formatNumber(band.Min)),
+			})
+		}
+		b.Allowed = strings.Join(ids, ";")
+		out = append(out, b)
+	}
+	return out
+}
+
+// scoreColumn is the wide column of score id: questionnaire_score, or
+// questionnaire_score_score when an item of the questionnaire already has
+// that name (GAF's symptoms rating and symptoms score).
+func scoreColumn(q *questionnaires.Questionnaire, id string) string {
+	prefix := varPrefix(q.ID) + "_"
+	name := prefix + safeName(id)
+	for _, it := range q.Items {
+		if prefix+safeName(it.ID) == name {
+			return name + "_score"
+		}
+	}
+	if name == prefix+"version" || name == prefix+"respondent" {
+		return name + "_score"
+	}
+	return name
+}

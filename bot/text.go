@@ -2,11 +2,12 @@ package bot
 
 import (
 	"strings"
-	"unicode/utf8"
+	"unicode/utf16"
 )
 
-// Telegram's limits on what we send, in characters (after entity parsing,
-// so an escaped "&amp;" counts as one).
+// Telegram's limits on what we send, in UTF-16 code units as Telegram
+// counts them (after entity parsing, so an escaped "&amp;" counts as one;
+// an emoji outside the basic plane counts as two).
 const (
 	maxMessageChars = 4096
 	maxNoticeChars  = 200
@@ -19,21 +20,37 @@ var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // (echoed back in an edited question) can never break a message.
 func escapeHTML(s string) string { return htmlEscaper.Replace(s) }
 
-// splitText cuts s into parts of at most limit characters, preferring to
-// cut after a line break, then after a space. Empty text stays one part so
+// units is the length of s as Telegram counts it.
+func units(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// prefixWithin returns the byte length of the longest prefix of s that is
+// at most limit units long.
+func prefixWithin(s string, limit int) int {
+	n := 0
+	for i, r := range s {
+		if n += utf16.RuneLen(r); n > limit {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// splitText cuts s into parts of at most limit units, preferring to cut
+// after a line break, then after a space. Empty text stays one part so
 // that the caller still sends something.
 func splitText(s string, limit int) []string {
-	if utf8.RuneCountInString(s) <= limit {
+	if units(s) <= limit {
 		return []string{s}
 	}
 	var parts []string
-	for utf8.RuneCountInString(s) > limit {
-		// byte offset of the limit-th character
-		end := 0
-		for i := 0; i < limit; i++ {
-			_, size := utf8.DecodeRuneInString(s[end:])
-			end += size
-		}
+	for units(s) > limit {
+		end := prefixWithin(s, limit)
 		cut := end
 		if i := strings.LastIndexByte(s[:end], '\n'); i > end/2 {
 			cut = i + 1
@@ -49,13 +66,12 @@ func splitText(s string, limit int) []string {
 	return parts
 }
 
-// truncateText shortens s to at most limit characters, marking the cut.
+// truncateText shortens s to at most limit units, marking the cut.
 func truncateText(s string, limit int) string {
-	if utf8.RuneCountInString(s) <= limit {
+	if units(s) <= limit {
 		return s
 	}
-	runes := []rune(s)
-	return string(runes[:limit-1]) + "…"
+	return s[:prefixWithin(s, limit-1)] + "…"
 }
 
 // isNotModified reports Telegram's harmless refusal of an edit that would

@@ -65,25 +65,12 @@ type Window struct {
 	AtConsent bool
 }
 
-// WindowOf is tp's window for a participant with the given baseline date.
-// Months are calendar months; a day missing from the target month (29
-// February a year on) maps to the month's last day.
+// WindowOf is tp's window for a participant with the given baseline date,
+// by the protocol's calendar-month rules (questionnaires.Timepoint.Window).
 func WindowOf(tp questionnaires.Timepoint, baseline time.Time) Window {
-	due := addMonths(civil(baseline), tp.Months)
-	return Window{
-		Opens:     due.AddDate(0, 0, -tp.OpensBeforeDays),
-		Due:       due,
-		Closes:    due.AddDate(0, 0, tp.ClosesAfterDays),
-		AtConsent: tp.Months == 0,
-	}
-}
-
-// addMonths adds calendar months, clamping to the target month's last day.
-func addMonths(d time.Time, months int) time.Time {
-	y, m, day := d.Date()
-	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(0, 1, -1).Day()
-	return first.AddDate(0, 0, min(day, last)-1)
+	b := civil(baseline)
+	opens, closes := tp.Window(b)
+	return Window{Opens: opens, Due: tp.Due(b), Closes: closes, AtConsent: tp.Months == 0}
 }
 
 // civil keeps t's calendar date as midnight UTC.

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"sync"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -20,20 +23,63 @@ import (
 // else: the caller must refuse, not retry.
 var ErrInviteTaken = errors.New("invite already redeemed or chat already linked")
 
-// MarkUpdateProcessed records a Telegram update id. It reports false when
-// the id was recorded before: the update is a duplicate and must change
-// nothing. Telegram delivers at least once, so this is a key, not a
-// high-water mark.
-func (tx *Tx) MarkUpdateProcessed(ctx context.Context, updateID int64) (fresh bool, err error) {
-	defer wrap(&err, "Tx.MarkUpdateProcessed(%d)", updateID)
-	res, err := tx.tx.ExecContext(ctx, `
-		INSERT INTO processed_updates (update_id) VALUES ($1)
-		ON CONFLICT (update_id) DO NOTHING`, updateID)
-	if err != nil {
-		return false, err
+// chatStatements are the statements run for every update, prepared once
+// per pool. lib/pq runs an unprepared statement with parameters in two
+// round trips (parse, then bind and execute) and a prepared one in one;
+// round trips are most of what an answer costs.
+type chatStatements struct {
+	open, assessments, answer, save, prompt *sqlx.Stmt
+}
+
+// prepared caches the statements per Store. (A Store lives as long as the
+// process; Close does not need to clear it.)
+var (
+	preparedMu sync.Mutex
+	prepared   = map[*Store]*chatStatements{}
+)
+
+func (s *Store) chatStatements(ctx context.Context) (*chatStatements, error) {
+	preparedMu.Lock()
+	defer preparedMu.Unlock()
+	if cs, ok := prepared[s]; ok {
+		return cs, nil
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	cs := &chatStatements{}
+	for _, p := range []struct {
+		dst   **sqlx.Stmt
+		query string
+	}{
+		{&cs.open, openChatSQL}, {&cs.assessments, assessmentsSQL},
+		{&cs.answer, saveAnswerSQL}, {&cs.save, saveConversationSQL}, {&cs.prompt, setPromptSQL},
+	} {
+		st, err := s.db.PreparexContext(ctx, p.query)
+		if err != nil {
+			return nil, err
+		}
+		*p.dst = st
+	}
+	prepared[s] = cs
+	return cs, nil
+}
+
+// ChatTx is the transaction that applies one Telegram update: a Tx with the
+// chat's hot statements at hand.
+type ChatTx struct {
+	*Tx
+	stmts *chatStatements
+}
+
+// InChatTx runs fn in a transaction for one update, as InTx does.
+func (s *Store) InChatTx(ctx context.Context, fn func(*ChatTx) error) (err error) {
+	stmts, err := s.chatStatements(ctx)
+	if err != nil {
+		return fmt.Errorf("Store.InChatTx: prepare: %w", err)
+	}
+	return s.InTx(ctx, func(tx *Tx) error { return fn(&ChatTx{Tx: tx, stmts: stmts}) })
+}
+
+func (c *ChatTx) stmt(ctx context.Context, st *sqlx.Stmt) *sqlx.Stmt {
+	return c.tx.StmtxContext(ctx, st)
 }
 
 // PruneProcessedUpdates forgets update ids recorded before cutoff. Telegram
@@ -68,14 +114,13 @@ type ChatSession struct {
 	PromptMessageID sql.NullInt64  `db:"prompt_message_id"`
 }
 
-// LockChat loads the linked chat's session and locks its link and
-// conversation rows until the transaction ends: the lock that applies the
-// updates of one chat one at a time across every serve process. It returns
-// ErrNotFound for a chat linked to no one.
-func (tx *Tx) LockChat(ctx context.Context, chatID int64) (_ *ChatSession, err error) {
-	defer wrap(&err, "Tx.LockChat")
-	var s ChatSession
-	err = tx.tx.GetContext(ctx, &s, `
+const openChatSQL = `
+	WITH recorded AS (
+		INSERT INTO processed_updates (update_id) VALUES ($2)
+		ON CONFLICT (update_id) DO NOTHING RETURNING update_id)
+	SELECT EXISTS (SELECT 1 FROM recorded) AS fresh, s.*
+	FROM (SELECT 1) AS one
+	LEFT JOIN LATERAL (
 		SELECT l.participant_id, l.user_id, p.code, p.site, st.timezone, p.role,
 		       p.lang, p.status, p.baseline_date,
 		       k.version AS consent_version, k.agreed AS consent_agreed, k.decided_at AS consent_at,
@@ -89,31 +134,107 @@ func (tx *Tx) LockChat(ctx context.Context, chatID int64) (_ *ChatSession, err e
 			WHERE participant_id = l.participant_id
 			ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true
 		WHERE l.chat_id = $1
-		FOR UPDATE OF l, c`, chatID)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return &s, nil
+		FOR UPDATE OF c) s ON true`
+
+// openRow is openChatSQL's row: every session column may be NULL.
+type openRow struct {
+	Fresh           bool           `db:"fresh"`
+	ParticipantID   sql.NullInt64  `db:"participant_id"`
+	UserID          sql.NullInt64  `db:"user_id"`
+	Code            sql.NullString `db:"code"`
+	Site            sql.NullString `db:"site"`
+	Timezone        sql.NullString `db:"timezone"`
+	Role            sql.NullString `db:"role"`
+	Lang            sql.NullString `db:"lang"`
+	Status          sql.NullString `db:"status"`
+	BaselineDate    sql.NullTime   `db:"baseline_date"`
+	ConsentVersion  sql.NullString `db:"consent_version"`
+	ConsentAgreed   sql.NullBool   `db:"consent_agreed"`
+	ConsentAt       sql.NullTime   `db:"consent_at"`
+	State           []byte         `db:"state"`
+	LastUpdateID    sql.NullInt64  `db:"last_update_id"`
+	LastMessageAt   sql.NullTime   `db:"last_message_at"`
+	PromptMessageID sql.NullInt64  `db:"prompt_message_id"`
 }
 
-// SaveConversation stores the conversation state after an update. The ids
-// and date are those of the update's message (zero when it had none, such
-// as a button tap), kept to recognise a message that arrives late.
-func (tx *Tx) SaveConversation(ctx context.Context, participantID int64, state []byte, updateID int64, messageAt time.Time) (err error) {
-	defer wrap(&err, "Tx.SaveConversation(%d)", participantID)
+// Open begins applying update updateID from chatID, in one round trip: it
+// records the update id (fresh is false when it was recorded before: a
+// duplicate, which must change nothing) and, for a chat linked to a
+// participant, loads the session and locks the chat's conversation row
+// until the transaction ends. That lock applies the
+// updates of one chat one at a time across every serve process. sess is
+// nil for a chat linked to no one. (The conversation row is the lock: a
+// chat has one participant and a participant one conversation, and linking
+// or erasing takes the same row.)
+func (c *ChatTx) Open(ctx context.Context, updateID, chatID int64) (fresh bool, sess *ChatSession, err error) {
+	defer wrap(&err, "ChatTx.Open(%d)", updateID)
+	var r openRow
+	if err := c.stmt(ctx, c.stmts.open).GetContext(ctx, &r, chatID, updateID); err != nil {
+		return false, nil, err
+	}
+	if !r.ParticipantID.Valid {
+		return r.Fresh, nil, nil
+	}
+	return r.Fresh, &ChatSession{
+		ParticipantID: r.ParticipantID.Int64, UserID: r.UserID.Int64, Code: r.Code.String,
+		Site: r.Site.String, Timezone: r.Timezone.String, Role: r.Role.String, Lang: r.Lang,
+		Status: r.Status.String, BaselineDate: r.BaselineDate, ConsentVersion: r.ConsentVersion,
+		ConsentAgreed: r.ConsentAgreed, ConsentAt: r.ConsentAt, State: r.State,
+		LastUpdateID: r.LastUpdateID, LastMessageAt: r.LastMessageAt, PromptMessageID: r.PromptMessageID,
+	}, nil
+}
+
+const saveConversationSQL = `
+	WITH saved AS (
+		INSERT INTO answers (assessment_id, item, value, update_id, answered_at)
+		SELECT assessment, item, value, $3, $5
+		FROM unnest($6::bigint[], $7::text[], $8::text[]) AS a (assessment, item, value))
+	UPDATE conversations SET
+		state = $2,
+		last_update_id = CASE WHEN $4::timestamptz IS NULL THEN last_update_id ELSE $3 END,
+		last_message_at = coalesce($4, last_message_at),
+		updated_at = now()
+	WHERE participant_id = $1`
+
+// NewAnswer is an answer row to append; a nil Value records a skip.
+type NewAnswer struct {
+	AssessmentID int64
+	Item         string
+	Value        *string
+}
+
+// SaveConversation stores the conversation state after an update, with the
+// answers the update gave (appended in the same statement: one round trip
+// for the usual update, one answer and the new state). updateID and
+// messageAt are the update's and its message's date (zero for a button
+// tap, which has none), kept to recognise a message that arrives late; the
+// answers record updateID as the update that carried them.
+func (c *ChatTx) SaveConversation(ctx context.Context, participantID int64, state []byte, updateID int64, messageAt, now time.Time, answers []NewAnswer) (err error) {
+	defer wrap(&err, "ChatTx.SaveConversation(%d)", participantID)
 	var at sql.NullTime
 	if !messageAt.IsZero() {
 		at = sql.NullTime{Time: messageAt, Valid: true}
 	}
-	_, err = tx.tx.ExecContext(ctx, `
-		UPDATE conversations SET
-			state = $2,
-			last_update_id = CASE WHEN $4::timestamptz IS NULL THEN last_update_id ELSE $3 END,
-			last_message_at = coalesce($4, last_message_at),
-			updated_at = now()
-		WHERE participant_id = $1`, participantID, state, updateID, at)
+	ids := make([]int64, len(answers))
+	items := make([]string, len(answers))
+	values := make([]sql.NullString, len(answers))
+	for i, a := range answers {
+		ids[i], items[i] = a.AssessmentID, a.Item
+		if a.Value != nil {
+			values[i] = sql.NullString{String: *a.Value, Valid: true}
+		}
+	}
+	// State goes as text: with lib/pq's binary_parameters a []byte would be
+	// sent as binary jsonb, which it is not.
+	_, err = c.stmt(ctx, c.stmts.save).ExecContext(ctx, participantID, string(state), updateID, at, now,
+		pq.Array(ids), pq.Array(items), pq.Array(values))
 	return err
 }
+
+const setPromptSQL = `
+	UPDATE conversations SET prompt_message_id = $2
+	FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async
+	WHERE participant_id = $1`
 
 // SetPromptMessage records the Telegram message id of the question now
 // asked, so the next answer can edit it. It runs after the update's
@@ -121,10 +242,11 @@ func (tx *Tx) SaveConversation(ctx context.Context, participantID int64, state [
 // one edit, so it commits without waiting for the disk.
 func (s *Store) SetPromptMessage(ctx context.Context, participantID, messageID int64) (err error) {
 	defer wrap(&err, "Store.SetPromptMessage(%d)", participantID)
-	_, err = s.db.ExecContext(ctx, `
-		UPDATE conversations SET prompt_message_id = $2
-		FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async
-		WHERE participant_id = $1`, participantID, messageID)
+	stmts, err := s.chatStatements(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = stmts.prompt.ExecContext(ctx, participantID, messageID)
 	return err
 }
 
@@ -202,11 +324,18 @@ func (tx *Tx) LinkChat(ctx context.Context, participantID, userID, chatID int64,
 	if _, err := tx.tx.ExecContext(ctx, `
 		INSERT INTO conversations (participant_id, state, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (participant_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-		participantID, state, now); err != nil {
+		participantID, string(state), now); err != nil {
 		return err
 	}
+	// Coordinators give no consent: linking is their enrolment, and its day
+	// their baseline unless one was given, so that their site ratings open
+	// at m12 like everyone's.
 	_, err = tx.tx.ExecContext(ctx, `
-		UPDATE participants SET status = 'active' WHERE id = $1 AND status = 'invited'`, participantID)
+		UPDATE participants p SET status = 'active',
+			baseline_date = CASE WHEN p.role = 'coordinator' AND p.baseline_date IS NULL
+				THEN ($2::timestamptz AT TIME ZONE s.timezone)::date ELSE p.baseline_date END
+		FROM sites s
+		WHERE p.id = $1 AND s.code = p.site AND p.status = 'invited'`, participantID, now)
 	return err
 }
 
@@ -258,18 +387,20 @@ type Assessment struct {
 	Answers map[string]*string
 }
 
+const assessmentsSQL = `
+	SELECT a.id, a.subject_id, a.questionnaire, a.version, a.timepoint, a.status, x.item, x.value
+	FROM assessments a
+	LEFT JOIN LATERAL (
+		SELECT DISTINCT ON (item) item, value FROM answers
+		WHERE assessment_id = a.id ORDER BY item, id DESC) x ON true
+	WHERE a.respondent_id = $1 AND a.subject_id = ANY($2)
+	ORDER BY a.id`
+
 // Assessments returns what respondent has answered about each of subjects,
 // with every item's current value.
-func (tx *Tx) Assessments(ctx context.Context, respondentID int64, subjectIDs []int64) (_ []*Assessment, err error) {
-	defer wrap(&err, "Tx.Assessments(%d)", respondentID)
-	rows, err := tx.tx.QueryContext(ctx, `
-		SELECT a.id, a.subject_id, a.questionnaire, a.version, a.timepoint, a.status, x.item, x.value
-		FROM assessments a
-		LEFT JOIN LATERAL (
-			SELECT DISTINCT ON (item) item, value FROM answers
-			WHERE assessment_id = a.id ORDER BY item, id DESC) x ON true
-		WHERE a.respondent_id = $1 AND a.subject_id = ANY($2)
-		ORDER BY a.id`, respondentID, pq.Array(subjectIDs))
+func (c *ChatTx) Assessments(ctx context.Context, respondentID int64, subjectIDs []int64) (_ []*Assessment, err error) {
+	defer wrap(&err, "ChatTx.Assessments(%d)", respondentID)
+	rows, err := c.stmt(ctx, c.stmts.assessments).QueryContext(ctx, respondentID, pq.Array(subjectIDs))
 	if err != nil {
 		return nil, err
 	}
@@ -313,13 +444,22 @@ func (tx *Tx) StartAssessment(ctx context.Context, k AssessmentKey, version stri
 	return id, err
 }
 
+const saveAnswerSQL = `
+	INSERT INTO answers (assessment_id, item, value, update_id, answered_at)
+	VALUES ($1, $2, $3, $4, $5)`
+
 // SaveAnswer appends an answer row; a nil value records a skip. updateID is
 // the Telegram update that carried it.
 func (tx *Tx) SaveAnswer(ctx context.Context, assessmentID int64, item string, value *string, updateID int64, now time.Time) (err error) {
 	defer wrap(&err, "Tx.SaveAnswer(%d, %q)", assessmentID, item)
-	_, err = tx.tx.ExecContext(ctx, `
-		INSERT INTO answers (assessment_id, item, value, update_id, answered_at)
-		VALUES ($1, $2, $3, $4, $5)`, assessmentID, item, value, updateID, now)
+	_, err = tx.tx.ExecContext(ctx, saveAnswerSQL, assessmentID, item, value, updateID, now)
+	return err
+}
+
+// SaveAnswer is Tx.SaveAnswer with the prepared statement.
+func (c *ChatTx) SaveAnswer(ctx context.Context, assessmentID int64, item string, value *string, updateID int64, now time.Time) (err error) {
+	defer wrap(&err, "ChatTx.SaveAnswer(%d, %q)", assessmentID, item)
+	_, err = c.stmt(ctx, c.stmts.answer).ExecContext(ctx, assessmentID, item, value, updateID, now)
 	return err
 }
 
@@ -333,7 +473,8 @@ func (tx *Tx) CompleteAssessment(ctx context.Context, assessmentID int64, now ti
 }
 
 // Withdraw ends a participant's part in the study: their status becomes
-// withdrawn and every pending reminder is cancelled. With erase, their
+// withdrawn and every pending reminder to them or about them (a clinician's
+// to rate them) is cancelled. With erase, their
 // answers and assessments (as respondent and as subject) are deleted, and so
 // are the chat link and conversation, the only trace of who they are; the
 // participant row stays, marked erased, so the code is never reused and the
@@ -348,7 +489,7 @@ func (tx *Tx) Withdraw(ctx context.Context, participantID int64, erase bool, now
 	}
 	if _, err := tx.tx.ExecContext(ctx, `
 		UPDATE reminders SET status = 'cancelled'
-		WHERE participant_id = $1 AND status = 'pending'`, participantID); err != nil {
+		WHERE (participant_id = $1 OR subject_id = $1) AND status = 'pending'`, participantID); err != nil {
 		return err
 	}
 	if !erase {

@@ -31,10 +31,10 @@ func TestMarkUpdateProcessedOnce(t *testing.T) {
 	st := pgtest.Store(t)
 	ctx := context.Background()
 	for i, want := range []bool{true, false} {
-		err := st.InTx(ctx, func(tx *store.Tx) error {
-			fresh, err := tx.MarkUpdateProcessed(ctx, 42)
-			if fresh != want {
-				t.Errorf("attempt %d: fresh = %v, want %v", i, fresh, want)
+		err := st.InChatTx(ctx, func(tx *store.ChatTx) error {
+			fresh, sess, err := tx.Open(ctx, 42, 1234)
+			if fresh != want || sess != nil {
+				t.Errorf("attempt %d: fresh = %v, session %v; want %v and none", i, fresh, sess, want)
 			}
 			return err
 		})
@@ -109,10 +109,12 @@ func TestAnswersAppendOnlyLatestCurrent(t *testing.T) {
 	}
 	now := time.Now()
 	var got []*store.Assessment
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		s, err := tx.LockChat(ctx, 9)
+	err := st.InChatTx(ctx, func(tx *store.ChatTx) error {
+		_, s, err := tx.Open(ctx, 1, 9)
 		if err != nil {
 			return err
+		} else if s == nil {
+			return errors.New("chat 9 not linked")
 		}
 		k := store.AssessmentKey{SubjectID: s.ParticipantID, RespondentID: s.ParticipantID, Questionnaire: "hope", Timepoint: "baseline"}
 		id, err := tx.StartAssessment(ctx, k, "1", now)
@@ -128,7 +130,10 @@ func TestAnswersAppendOnlyLatestCurrent(t *testing.T) {
 				return err
 			}
 		}
-		if err := tx.SaveAnswer(ctx, id, "q2", &one, 6, now); err != nil {
+		if err := tx.SaveConversation(ctx, s.ParticipantID, []byte(`{"phase":"walking"}`), 6, now, now, []store.NewAnswer{
+			{AssessmentID: id, Item: "q2", Value: &one},
+			{AssessmentID: id, Item: "q3"},
+		}); err != nil {
 			return err
 		}
 		got, err = tx.Assessments(ctx, s.ParticipantID, []int64{s.ParticipantID})
@@ -146,8 +151,11 @@ func TestAnswersAppendOnlyLatestCurrent(t *testing.T) {
 	if v := got[0].Answers["q2"]; v == nil || *v != "1" {
 		t.Errorf("q2 current = %v, want 1", v)
 	}
-	if n := pgtest.Count(t, "answers"); n != 4 {
-		t.Errorf("%d answer rows, want 4 (append-only)", n)
+	if v, ok := got[0].Answers["q3"]; !ok || v != nil {
+		t.Errorf("q3 current = %v, want a skip saved with the state", v)
+	}
+	if n := pgtest.Count(t, "answers"); n != 5 {
+		t.Errorf("%d answer rows, want 5 (append-only)", n)
 	}
 }
 
@@ -158,10 +166,14 @@ func TestWithdrawEraseRemovesLinkAndAnswers(t *testing.T) {
 	if err := link(st, "ERASE", 11); err != nil {
 		t.Fatal(err)
 	}
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		s, err := tx.LockChat(ctx, 11)
+	pgtest.Exec(t, `INSERT INTO reminders (participant_id, subject_id, timepoint, step, send_at)
+		SELECT id, id, 'm12', 'open', now() FROM participants`)
+	err := st.InChatTx(ctx, func(tx *store.ChatTx) error {
+		_, s, err := tx.Open(ctx, 1, 11)
 		if err != nil {
 			return err
+		} else if s == nil {
+			return errors.New("chat 11 not linked")
 		}
 		if err := tx.RecordConsent(ctx, s.ParticipantID, "1", true, time.Now()); err != nil {
 			return err
@@ -175,11 +187,14 @@ func TestWithdrawEraseRemovesLinkAndAnswers(t *testing.T) {
 		if err := tx.SaveAnswer(ctx, id, "q1", &v, 1, time.Now()); err != nil {
 			return err
 		}
-		pgtest.Exec(t, `INSERT INTO reminders (participant_id, timepoint, step, send_at) VALUES ($1, 'm12', 'open', now())`, s.ParticipantID)
 		return tx.Withdraw(ctx, s.ParticipantID, true, time.Now())
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	pgtest.Exec(t, `DELETE FROM reminders WHERE status = 'cancelled'`)
+	if n := pgtest.Count(t, "reminders"); n != 0 {
+		t.Errorf("%d reminders not cancelled", n)
 	}
 	for table, want := range map[string]int{"answers": 0, "assessments": 0, "telegram_links": 0, "conversations": 0, "participants": 1, "consents": 1} {
 		if n := pgtest.Count(t, table); n != want {
@@ -208,5 +223,30 @@ func TestMarkChatUnreachableOnce(t *testing.T) {
 	}
 	if changed, err := st.MarkChatReachable(ctx, 12); err != nil || !changed {
 		t.Fatalf("reachable again: %v, %v", changed, err)
+	}
+}
+
+func TestLinkingACoordinatorFixesTheirBaseline(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	if err := st.AddSite(ctx, "OSL", "Oslo"); err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{"coordinator", "consumer"} {
+		if _, err := st.Invite(ctx, store.NewParticipant{Site: "OSL", Role: role, InviteExpires: time.Now().Add(time.Hour)}, 1,
+			func() (string, error) { return role, nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := link(st, role, int64(len(role))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := st.ParticipantByCode(ctx, "OSL-R-0001")
+	if err != nil || r.Status != store.StatusActive || !r.BaselineDate.Valid {
+		t.Errorf("coordinator after linking: %+v, %v; want active with a baseline date", r, err)
+	}
+	c, err := st.ParticipantByCode(ctx, "OSL-C-0001")
+	if err != nil || c.Status != store.StatusActive || c.BaselineDate.Valid {
+		t.Errorf("consumer after linking: %+v, %v; want active, baseline set only at consent", c, err)
 	}
 }

@@ -26,6 +26,20 @@ ALTER TABLE reminders ADD CONSTRAINT reminders_status_check
     CHECK (status IN ('pending', 'claimed', 'sent', 'cancelled', 'failed', 'skipped'));
 CREATE INDEX reminders_subject ON reminders (subject_id, timepoint);
 
+-- A reminder inserted the 00001 way, without a subject, is about its
+-- recipient.
+-- +goose StatementBegin
+CREATE FUNCTION reminders_default_subject() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.subject_id := coalesce(NEW.subject_id, NEW.participant_id);
+    RETURN NEW;
+END $$;
+-- +goose StatementEnd
+
+CREATE TRIGGER reminders_default_subject
+    BEFORE INSERT ON reminders
+    FOR EACH ROW EXECUTE FUNCTION reminders_default_subject();
+
 CREATE TABLE reminder_replans (
     id             bigserial PRIMARY KEY,
     participant_id bigint NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
@@ -90,6 +104,8 @@ DROP FUNCTION reminders_replan_consent();
 DROP TRIGGER reminders_replan ON participants;
 DROP FUNCTION reminders_replan();
 DROP TABLE reminder_replans;
+DROP TRIGGER reminders_default_subject ON reminders;
+DROP FUNCTION reminders_default_subject();
 DROP INDEX reminders_subject;
 DELETE FROM reminders WHERE subject_id <> participant_id OR status = 'skipped';
 ALTER TABLE reminders DROP CONSTRAINT reminders_status_check;

@@ -1,0 +1,344 @@
+// Package chatbench measures the chat end to end: simulated participants in
+// the fake Telegram answer their questionnaires through the real bot and a
+// real PostgreSQL, and a minimal go-telegram/bot echo bot on the same fake,
+// in the same run, gives the ceiling the figures are compared with.
+//
+//	go test -run '^$' -bench . -benchtime 1x ./bench/chat/
+//
+// b.N is not used: each benchmark answers a fixed workload (-people
+// participants, -answers each) and reports answers/s and the time from a
+// tap to the next question (p50/p95/p99), and the ratios to the echo bot.
+package chatbench
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/internal/pgtest"
+	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/store"
+)
+
+var (
+	people  = flag.Int("people", 200, "participants answering at once")
+	answers = flag.Int("answers", 45, "answers each participant gives (the consumer baseline battery has about 50 questions)")
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		flag.Parse()
+		os.Exit(runChild())
+	}
+	pgtest.Main(m)
+}
+
+// result is one run's figures.
+type result struct {
+	rate          float64 // answers per second
+	p50, p95, p99 time.Duration
+}
+
+func (r result) report(b *testing.B) {
+	b.ReportMetric(r.rate, "answers/s")
+	b.ReportMetric(ms(r.p50), "p50_ms")
+	b.ReportMetric(ms(r.p95), "p95_ms")
+	b.ReportMetric(ms(r.p99), "p99_ms")
+	b.ReportMetric(0, "ns/op")
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func summarise(latencies [][]time.Duration, elapsed time.Duration) result {
+	all := slices.Concat(latencies...)
+	slices.Sort(all)
+	pct := func(p float64) time.Duration {
+		if len(all) == 0 {
+			return 0
+		}
+		return all[min(len(all)-1, int(p*float64(len(all))))]
+	}
+	return result{rate: float64(len(all)) / elapsed.Seconds(), p50: pct(0.50), p95: pct(0.95), p99: pct(0.99)}
+}
+
+// pooled is the HTTP client both bots use, so that neither is measured
+// opening connections.
+func pooled() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 256
+	return &http.Client{Transport: t, Timeout: time.Minute}
+}
+
+var (
+	echoOnce   sync.Once
+	echoResult result
+)
+
+// echo runs the ceiling once per process: -people users each send
+// -answers messages to a go-telegram/bot echo bot (long polling, async
+// handlers) and wait for the echo.
+func echo(b *testing.B) result {
+	echoOnce.Do(func() { echoResult = runEcho(b) })
+	return echoResult
+}
+
+func runEcho(b *testing.B) result {
+	fake := telegramfake.New(telegramfake.WithoutLimits(), telegramfake.WithMessageHistory(16))
+	defer fake.Close()
+	handler := func(ctx context.Context, bt *tgbot.Bot, u *models.Update) {
+		if u.Message != nil {
+			_, _ = bt.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: u.Message.Chat.ID, Text: u.Message.Text})
+		}
+	}
+	echoBot, err := tgbot.New(fake.Token, tgbot.WithServerURL(fake.URL), tgbot.WithDefaultHandler(handler),
+		tgbot.WithErrorsHandler(func(error) {}), tgbot.WithHTTPClient(time.Minute, pooled()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	polling := make(chan struct{})
+	go func() { defer close(polling); echoBot.Start(ctx) }()
+	defer func() { cancel(); <-polling }()
+	if err := fake.WaitPoller(ctx); err != nil {
+		b.Fatal(err)
+	}
+	users := make([]*telegramfake.User, *people)
+	for i := range users {
+		users[i] = fake.NewUser("user"+strconv.Itoa(i), "en")
+	}
+	latencies := make([][]time.Duration, len(users))
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i, u := range users {
+		wg.Go(func() {
+			for k := range *answers {
+				text := "m" + strconv.Itoa(k)
+				t0 := time.Now()
+				u.Send(text)
+				if _, err := u.WaitFor(ctx, func(m telegramfake.Message) bool { return m.Text == text }); err != nil {
+					b.Error(err)
+					return
+				}
+				latencies[i] = append(latencies[i], time.Since(t0))
+			}
+		})
+	}
+	wg.Wait()
+	return summarise(latencies, time.Since(start))
+}
+
+// BenchmarkEcho is the ceiling on its own.
+func BenchmarkEcho(b *testing.B) { echo(b).report(b) }
+
+// BenchmarkChat runs the real bot in both intake modes; each run reports
+// its figures and their ratios to the echo bot measured in the same
+// process.
+func BenchmarkChat(b *testing.B) {
+	for _, mode := range []string{"polling", "webhook"} {
+		b.Run("mode="+mode, func(b *testing.B) {
+			ceiling := echo(b)
+			r := runChat(b, mode)
+			r.report(b)
+			b.ReportMetric(r.rate/ceiling.rate, "rate/echo")
+			b.ReportMetric(float64(r.p99)/float64(ceiling.p99), "p99/echo")
+			b.Logf("%s: %.0f answers/s (echo %.0f, ratio %.2f); p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (echo p99 %.1f ms, ratio %.2f)",
+				mode, r.rate, ceiling.rate, r.rate/ceiling.rate, ms(r.p50), ms(r.p95), ms(r.p99), ms(ceiling.p99), float64(r.p99)/float64(ceiling.p99))
+		})
+	}
+}
+
+var (
+	catalogOnce sync.Once
+	catalog     *questionnaires.Catalog
+)
+
+// runChat enrols -people consumers (not timed), then has them answer
+// -answers questions each at once, timing every tap to the next question.
+func runChat(b *testing.B, mode string) result {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := pgtest.Store(b)
+	catalogOnce.Do(func() {
+		var err error
+		if catalog, err = questionnaires.Load(""); err != nil {
+			b.Fatal(err)
+		}
+	})
+	if err := st.AddSite(ctx, "OSL", "Oslo"); err != nil {
+		b.Fatal(err)
+	}
+	invites, err := st.Invite(ctx, store.NewParticipant{Site: "OSL", Role: "consumer", Lang: "en", InviteExpires: time.Now().Add(time.Hour)},
+		*people, func() (string, error) { return "c" + strconv.FormatInt(inviteSeq.Add(1), 36), nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	fake := telegramfake.New(telegramfake.WithoutLimits(), telegramfake.WithMessageHistory(64))
+	defer fake.Close()
+	// The bot's own apply histogram says how much of a tap's time is the
+	// transaction.
+	reg := prometheus.NewRegistry()
+	defer logApplyTime(b, reg)
+	chatBot, err := bot.New(bot.Options{
+		Token: fake.Token, APIURL: fake.URL, Store: st, Catalog: catalog,
+		HTTPClient: pooled(), Metrics: bot.NewMetrics(reg),
+		// Limits off, as the fake's: this measures the bot, not Telegram's
+		// 30 messages a second.
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	switch mode {
+	case "polling":
+		polled := make(chan error, 1)
+		pctx, stop := context.WithCancel(ctx)
+		go func() { polled <- chatBot.Poll(pctx) }()
+		defer func() { stop(); <-polled }()
+		if err := fake.WaitPoller(ctx); err != nil {
+			b.Fatal(err)
+		}
+	case "webhook":
+		srv := httptest.NewUnstartedServer(chatBot.WebhookHandler("bench-secret"))
+		srv.Listener.Close()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv.Listener = ln
+		srv.Start()
+		defer func() { srv.Close(); chatBot.Drain(30 * time.Second) }()
+		if err := chatBot.SetWebhook(ctx, srv.URL+"/telegram", "bench-secret"); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	// Enrol everyone first: the timed part is answering.
+	users := make([]*participant, len(invites))
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for i, inv := range invites {
+		users[i] = &participant{u: fake.NewUser("p"+strconv.Itoa(i), "en")}
+		wg.Go(func() {
+			if err := users[i].enrol(ctx, inv.InviteCode); err != nil {
+				failed.Add(1)
+				b.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() > 0 {
+		b.FailNow()
+	}
+
+	latencies := make([][]time.Duration, len(users))
+	start := time.Now()
+	for i, p := range users {
+		wg.Go(func() {
+			for range *answers {
+				t0 := time.Now()
+				if err := p.answer(ctx); err != nil {
+					b.Error(err)
+					return
+				}
+				latencies[i] = append(latencies[i], time.Since(t0))
+				if p.done {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	stored := pgtest.Count(b, "answers")
+	if want := len(slices.Concat(latencies...)); stored != want {
+		b.Errorf("%d answers stored, %d given", stored, want)
+	}
+	return summarise(latencies, elapsed)
+}
+
+var inviteSeq atomic.Int64
+
+func logApplyTime(b *testing.B, reg *prometheus.Registry) {
+	mfs, err := reg.Gather()
+	if err != nil {
+		return
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "imrbot_apply_seconds" {
+			continue
+		}
+		h := mf.GetMetric()[0].GetHistogram()
+		if n := h.GetSampleCount(); n > 0 {
+			b.Logf("apply: %d updates, mean %.1f ms to apply (waiting for its turn included)", n, 1000*h.GetSampleSum()/float64(n))
+		}
+	}
+}
+
+// participant is one simulated consumer and the question they see.
+type participant struct {
+	u    *telegramfake.User
+	q    telegramfake.Message
+	done bool
+}
+
+func isQuestion(m telegramfake.Message) bool {
+	head, _, _ := strings.Cut(m.Text, " · ")
+	n, of, ok := strings.Cut(head, "/")
+	return ok && n != "" && of != "" && strings.Trim(n+of, "0123456789") == ""
+}
+
+func (p *participant) enrol(ctx context.Context, code string) error {
+	p.u.Start(code)
+	consent, err := p.u.WaitFor(ctx, func(m telegramfake.Message) bool { _, ok := m.Button("I agree"); return ok })
+	if err != nil {
+		return err
+	}
+	if _, err := p.u.Press(consent.ID, "I agree"); err != nil {
+		return err
+	}
+	p.q, err = p.u.WaitFor(ctx, func(m telegramfake.Message) bool { return m.ID > consent.ID && isQuestion(m) })
+	return err
+}
+
+// answer taps the current question's first option and waits for the next
+// question (or the closing message).
+func (p *participant) answer(ctx context.Context) error {
+	q := p.q
+	var data string
+	for _, row := range q.Buttons {
+		if t := row[0].Text; t != "" && t[0] >= '0' && t[0] <= '9' {
+			data = row[0].CallbackData
+			break
+		}
+	}
+	if data == "" {
+		return fmt.Errorf("question without option buttons: %q", q.Text)
+	}
+	if _, err := p.u.Tap(q.ID, data); err != nil {
+		return err
+	}
+	next, err := p.u.WaitFor(ctx, func(m telegramfake.Message) bool {
+		return m.ID > q.ID && (isQuestion(m) || strings.Contains(m.Text, "is complete"))
+	})
+	if err != nil {
+		return err
+	}
+	p.q, p.done = next, !isQuestion(next)
+	return nil
+}

@@ -1,0 +1,151 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imrbot/imrbot/internal/pgtest"
+	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/store"
+)
+
+func TestSecondChatPresentingUsedCodeIsRefused(t *testing.T) {
+	w := newWorld(t)
+	w.poll(w.newBot())
+	_, code := w.invite(store.NewParticipant{})
+	owner := w.person("en")
+	owner.enrol(code)
+	before := pgtest.CountAll(t)
+
+	other := w.person("en")
+	other.u.Start(code)
+	other.containing("already been used")
+	// The same chat presenting its code again is harmless.
+	owner.u.Start(code)
+	if q := owner.question(); progress(q) != "1/15" {
+		t.Fatalf("owner's /start again asked %q", q.Text)
+	}
+	after := pgtest.CountAll(t)
+	for _, table := range []string{"telegram_links", "participants", "consents", "answers", "audit_log", "invites"} {
+		if before[table] != after[table] {
+			t.Errorf("%s: %d rows before the second chat, %d after", table, before[table], after[table])
+		}
+	}
+	if n := w.int(`SELECT count(*) FROM telegram_links WHERE chat_id = $1`, other.u.ChatID()); n != 0 {
+		t.Errorf("the second chat was linked")
+	}
+}
+
+func TestStrangersGetAReplyAndNothingIsStored(t *testing.T) {
+	w := newWorld(t)
+	w.poll(w.newBot())
+	w.invite(store.NewParticipant{}) // a valid code exists; strangers do not have it
+	expired, expiredCode := w.invite(store.NewParticipant{})
+	pgtest.Exec(t, `UPDATE invites SET expires_at = now() - interval '1 hour'
+		WHERE participant_id = (SELECT id FROM participants WHERE code = $1)`, expired)
+	before := pgtest.CountAll(t)
+
+	s := w.person("de")
+	for _, send := range []func() int64{
+		func() int64 { return s.u.Start("") },
+		func() int64 { return s.u.Start("NOSUCHCODE") },
+		func() int64 { return s.u.Start("bad code with spaces & <b>") },
+		func() int64 { return s.u.Start(expiredCode) },
+		func() int64 { return s.u.Send("hello") },
+		func() int64 { return s.u.Send("/withdraw") },
+		func() int64 { return s.u.Send("/due") },
+		s.u.SendSticker,
+	} {
+		send()
+		if m := s.reply(); m.Text == "" {
+			t.Fatalf("empty reply to a stranger")
+		}
+	}
+	if last := s.u.Messages(); !strings.Contains(last[3].Text, "expired") {
+		t.Errorf("expired invite answered %q", last[3].Text)
+	}
+	after := pgtest.CountAll(t)
+	for table, n := range before {
+		if after[table] != n {
+			t.Errorf("%s: %d rows before strangers wrote, %d after", table, n, after[table])
+		}
+	}
+}
+
+func TestClinicianRatesConsumer(t *testing.T) {
+	w := newWorld(t)
+	w.poll(w.newBot())
+	clinician, kcode := w.invite(store.NewParticipant{Role: "clinician"})
+	consumer, ccode := w.invite(store.NewParticipant{ClinicianCode: clinician})
+	w.person("en").enrol(ccode) // the consumer consents; ratings need it
+
+	k := w.person("en")
+	own := k.enrol(kcode)
+	if !strings.Contains(own.Text, "1/") {
+		t.Fatalf("clinician's first question %q", own.Text)
+	}
+	k.u.Send("/rate " + consumer)
+	q := k.question()
+	if !strings.HasPrefix(q.Text, consumer+" · 1/15") {
+		t.Fatalf("rating started with %q", q.Text)
+	}
+	// Invalid numbers on the typed GAF ratings are refused on the way.
+	answered, refused := 0, false
+	for {
+		if strings.Contains(q.Text, "whole number from 1 to 100") && !refused {
+			for _, bad := range []string{"0", "101", "fifty", "5.5"} {
+				k.u.Send(bad)
+				q = k.question()
+			}
+			refused = true
+		}
+		k.answer(q)
+		answered++
+		m := k.next(func(m telegramfake.Message) bool { return isQuestion(m) || strings.Contains(m.Text, "is complete") })
+		if !isQuestion(m) {
+			if !strings.Contains(m.Text, consumer) {
+				t.Errorf("closing message %q does not name the consumer", m.Text)
+			}
+			break
+		}
+		q = m
+	}
+	if !refused {
+		t.Error("the rating had no typed 1-100 question")
+	}
+	done := w.int(`SELECT count(*) FROM assessments a
+		JOIN participants s ON s.id = a.subject_id JOIN participants r ON r.id = a.respondent_id
+		WHERE s.code = $1 AND r.code = $2 AND a.status = 'completed'
+		AND a.questionnaire IN ('imrs-clinician', 'honos', 'gaf')`, consumer, clinician)
+	if done != 3 {
+		t.Errorf("%d of 3 rating assessments completed", done)
+	}
+	rated := w.int(`SELECT count(*) FROM answers n JOIN assessments a ON a.id = n.assessment_id
+		JOIN participants s ON s.id = a.subject_id WHERE s.code = $1`, consumer)
+	if rated != answered {
+		t.Errorf("%d answers about the consumer, %d given", rated, answered)
+	}
+}
+
+func TestCoordinatorRatesTheirSiteAtTwelveMonths(t *testing.T) {
+	w := newWorld(t)
+	w.poll(w.newBot())
+	baseline := time.Now().AddDate(-1, 0, 0)
+	coordinator, invite := w.invite(store.NewParticipant{Role: "coordinator", BaselineDate: &baseline})
+	r := w.person("en")
+	r.u.Start(invite)
+	r.containing("coordinator")
+	r.u.Send("/resume")
+	q := r.question()
+	if progress(q) != "1/13" {
+		t.Fatalf("coordinator asked %q, want the fidelity scale's 1/13", q.Text)
+	}
+	answered := r.walk(q)
+	done := w.int(`SELECT count(*) FROM assessments a JOIN participants p ON p.id = a.respondent_id
+		WHERE p.code = $1 AND a.subject_id = a.respondent_id AND a.timepoint = 'm12' AND a.status = 'completed'
+		AND a.questionnaire IN ('imr-fidelity', 'goi')`, coordinator)
+	if done != 2 || answered != count(t, "answers") {
+		t.Errorf("%d of 2 site ratings completed, %d answers given, %d stored", done, answered, count(t, "answers"))
+	}
+}

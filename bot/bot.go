@@ -1,0 +1,215 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/store"
+)
+
+// Options configure a Bot. Store, Catalog and Token are required.
+type Options struct {
+	Token   string
+	APIURL  string // Telegram Bot API server; "" is https://api.telegram.org
+	Store   *store.Store
+	Catalog *questionnaires.Catalog
+	Logger  *slog.Logger     // nil: discard
+	Now     func() time.Time // nil: time.Now
+	Metrics *Metrics         // nil: unregistered metrics
+	Limits  Limits           // sending limits; TelegramLimits for the real Telegram
+	// Coordinator answers /due, /remind and /status; nil answers that the
+	// command is not available.
+	Coordinator CoordinatorCommands
+	// PollTimeout is the long-poll length of getUpdates; 0 is a minute.
+	PollTimeout time.Duration
+	// HTTPClient overrides the client for Bot API calls (tests, benchmarks).
+	HTTPClient *http.Client
+	// ApplyConcurrency bounds the updates applied at once; 0 is 16, under
+	// the store's pool of 20 connections. Updates beyond it wait their turn
+	// in order, where database/sql would hand a freed connection to a
+	// random waiter and let a few wait very long.
+	ApplyConcurrency int
+}
+
+// Bot is the Telegram side of imrbot: it takes updates in, applies them
+// and sends the replies.
+type Bot struct {
+	tg          *tgbot.Bot
+	store       *store.Store
+	catalog     *questionnaires.Catalog
+	log         *slog.Logger
+	now         func() time.Time
+	metrics     *Metrics
+	sender      *Sender
+	coordinator CoordinatorCommands
+	serial      *serial
+	zones       sync.Map      // site time zone name -> *time.Location
+	slots       chan struct{} // one per update being applied
+
+	// work is the context queued work runs in: intake may stop (a request
+	// ends, polling is cancelled) while an accepted update still applies.
+	work     context.Context
+	stopWork context.CancelFunc
+	inflight sync.WaitGroup
+}
+
+// New makes a Bot. It does not contact Telegram.
+func New(opts Options) (*Bot, error) {
+	if opts.Store == nil || opts.Catalog == nil {
+		return nil, errors.New("bot.New: a store and a catalog are required")
+	}
+	b := &Bot{
+		store: opts.Store, catalog: opts.Catalog, log: opts.Logger, now: opts.Now,
+		metrics: opts.Metrics, coordinator: opts.Coordinator, serial: newSerial(),
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if b.metrics == nil {
+		b.metrics = NewMetrics(nil)
+	}
+	b.slots = make(chan struct{}, cmp.Or(opts.ApplyConcurrency, 16))
+	b.work, b.stopWork = context.WithCancel(context.Background())
+	pollTimeout := opts.PollTimeout
+	if pollTimeout <= 0 {
+		pollTimeout = time.Minute
+	}
+	client := opts.HTTPClient
+	if client == nil {
+		// Longer than the long poll, so the client never cuts it off; and
+		// enough idle connections for many chats answered at once (the
+		// default two per host would open a connection per message).
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConns = 128
+		transport.MaxIdleConnsPerHost = 128
+		client = &http.Client{Timeout: pollTimeout + 15*time.Second, Transport: transport}
+	}
+	tgOpts := []tgbot.Option{
+		tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(pollTimeout, client),
+		// Our handler only queues the update on its chat's queue, so running
+		// it in the library's goroutine keeps each chat's updates in order.
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithDefaultHandler(b.onPolled),
+		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message", "edited_message", "callback_query", "my_chat_member"}),
+		tgbot.WithErrorsHandler(func(err error) {
+			if !errors.Is(err, context.Canceled) {
+				b.log.Warn("telegram", slog.Any("err", err))
+			}
+		}),
+	}
+	if opts.APIURL != "" {
+		tgOpts = append(tgOpts, tgbot.WithServerURL(opts.APIURL))
+	}
+	tg, err := tgbot.New(opts.Token, tgOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("bot.New: %w", err)
+	}
+	b.tg = tg
+	b.sender = NewSender(tg, opts.Store, opts.Limits, b.metrics, b.log)
+	return b, nil
+}
+
+// Sender is the bot's rate-limited sender, shared with the reminders.
+func (b *Bot) Sender() *Sender { return b.sender }
+
+// Username asks Telegram for the bot's username (getMe), for deep links.
+func (b *Bot) Username(ctx context.Context) (string, error) {
+	me, err := b.tg.GetMe(ctx)
+	if err != nil {
+		return "", fmt.Errorf("bot.Username: %w", err)
+	}
+	return me.Username, nil
+}
+
+// Poll takes updates by long polling until ctx ends, first removing any
+// webhook (Telegram refuses getUpdates while one is set). Then it waits
+// for the updates already taken to be applied.
+//
+// go-telegram/bot confirms a batch of updates to Telegram (by asking for
+// the next offset) as soon as it has queued them, before they are applied:
+// updates taken but not yet applied when the process dies are lost. The
+// window is the local queue; webhook mode has none.
+func (b *Bot) Poll(ctx context.Context) error {
+	if _, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("bot.Poll: deleteWebhook: %w", err)
+	}
+	b.tg.Start(ctx)
+	b.Drain(30 * time.Second)
+	return nil
+}
+
+// Drain waits up to timeout for queued updates to be applied and their
+// replies sent, then cancels what is left.
+func (b *Bot) Drain(timeout time.Duration) {
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+		b.log.Warn("shutting down with updates still being applied")
+	}
+	b.stopWork()
+}
+
+// onPolled is go-telegram/bot's handler in polling mode: queue the update
+// on its chat and return at once.
+func (b *Bot) onPolled(_ context.Context, _ *tgbot.Bot, u *models.Update) {
+	in, ok := readUpdate(u)
+	if !ok {
+		b.metrics.updatesApplied.WithLabelValues("ignored").Inc()
+		return
+	}
+	b.inflight.Add(1)
+	b.serial.Submit(in.chatID, func() {
+		defer b.inflight.Done()
+		out, err := b.applyRetrying(b.work, in)
+		if err != nil {
+			b.log.Error("update lost", slog.Int64("update", in.updateID), slog.Any("err", err))
+			b.tellFailure(in)
+			return
+		}
+		b.render(b.work, out)
+	})
+}
+
+// applyRetrying applies a polled update, retrying briefly: polling has
+// already confirmed it to Telegram, so this is its only chance.
+func (b *Bot) applyRetrying(ctx context.Context, in incoming) (*outcome, error) {
+	var err error
+	for attempt, wait := 0, 100*time.Millisecond; attempt < 5; attempt, wait = attempt+1, wait*2 {
+		var out *outcome
+		if out, err = b.apply(ctx, in); err == nil {
+			return out, nil
+		}
+		if ctx.Err() != nil || b.sender.Sleep(ctx, wait) != nil {
+			break
+		}
+	}
+	return nil, err
+}
+
+// tellFailure tells the person their message was not saved, so they send it
+// again rather than believe it was.
+func (b *Bot) tellFailure(in incoming) {
+	if in.callbackID != "" {
+		_ = b.sender.AnswerCallback(b.work, in.callbackID, "")
+	}
+	lang := participantLang("", in.userLang)
+	if _, err := b.sender.Send(b.work, in.chatID, text(lang, msgTryAgain), nil); err != nil {
+		b.log.Warn("cannot tell of a lost update", slog.Any("err", err))
+	}
+}

@@ -1,0 +1,213 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/imrbot/imrbot/flows"
+	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/store"
+)
+
+// deepLinkPayload is what Telegram allows after /start: up to 64 of
+// A-Z a-z 0-9 _ -. Anything else cannot be an invite and is not looked up.
+var deepLinkPayload = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// loadEnv gathers the facts flows.Step needs about the chat, inside the
+// transaction that holds its lock. It returns the assessments it read so
+// that effects can find their ids without reading again.
+func (b *Bot) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSession, st flows.State, in incoming, now time.Time) (flows.Env, []*store.Assessment, error) {
+	env := flows.Env{Catalog: b.catalog, Now: now}
+	if in.event.Kind == flows.EventCommand && in.event.Command == "start" && in.event.Arg != "" {
+		inv, err := b.lookupInvite(ctx, tx, sess, in, now)
+		if err != nil {
+			return env, nil, err
+		}
+		env.Invite = inv
+	}
+	if sess == nil {
+		return env, nil, nil
+	}
+	role := questionnaires.Role(sess.Role)
+	p := &flows.Participant{
+		ID: sess.ParticipantID, Code: sess.Code, Role: role, Site: sess.Site,
+		Lang:   participantLang(sess.Lang.String, in.userLang),
+		Status: sess.Status,
+	}
+	if sess.ConsentAgreed.Valid {
+		if sess.ConsentAgreed.Bool {
+			p.ConsentVersion = sess.ConsentVersion.String
+		} else {
+			p.ConsentDeclined = true
+		}
+	}
+	env.Participant = p
+
+	loc := b.location(sess.Timezone)
+	today := civil(now.In(loc))
+	var ratees []store.Ratee
+	subjects := []int64{sess.ParticipantID}
+	if role == questionnaires.RoleClinician {
+		var err error
+		if ratees, err = tx.RateesOf(ctx, sess.ParticipantID); err != nil {
+			return env, nil, err
+		}
+		for _, r := range ratees {
+			subjects = append(subjects, r.ID)
+		}
+	}
+	assessments, err := tx.Assessments(ctx, sess.ParticipantID, subjects)
+	if err != nil {
+		return env, nil, err
+	}
+	byKey := make(map[flows.TaskKey]*store.Assessment, len(assessments))
+	for _, a := range assessments {
+		byKey[flows.TaskKey{SubjectID: a.SubjectID, Questionnaire: a.Questionnaire, Timepoint: a.Timepoint}] = a
+	}
+
+	// Before consent, Tasks are what consenting now would open, so the
+	// first question can follow the consent reply at once.
+	baseline := today
+	if sess.BaselineDate.Valid {
+		baseline = civil(sess.BaselineDate.Time)
+	}
+	ownSubject := questionnaires.SubjectSelf
+	if role == questionnaires.RoleCoordinator {
+		ownSubject = questionnaires.SubjectSite
+	}
+	own := b.tasks(role, ownSubject, sess.ParticipantID, sess.Code, baseline, today, byKey)
+
+	env.Tasks = own
+	if st.Rating != nil && *st.Rating != sess.ParticipantID {
+		// Rating a consumer: their rating tasks, or none if they left the
+		// clinician's list (withdrew) meanwhile.
+		env.Tasks = nil
+	}
+	for _, r := range ratees {
+		rb := today
+		switch {
+		case r.BaselineDate.Valid:
+			rb = civil(r.BaselineDate.Time)
+		case r.ConsentAt.Valid:
+			rb = civil(r.ConsentAt.Time.In(loc))
+		}
+		tasks := b.tasks(role, questionnaires.SubjectConsumer, r.ID, r.Code, rb, today, byKey)
+		open := 0
+		for _, t := range tasks {
+			if !t.Completed {
+				open++
+			}
+		}
+		if st.Rating != nil && *st.Rating == r.ID {
+			env.Tasks = tasks
+		}
+		if open > 0 {
+			env.Ratees = append(env.Ratees, flows.Ratee{ParticipantID: r.ID, Code: r.Code, Open: open, Tasks: tasks})
+		}
+	}
+	return env, assessments, nil
+}
+
+// tasks lists what role answers about one subject today: for every
+// timepoint whose window is open (the baseline's from consent), the
+// battery's questionnaires in order, each with its current answers.
+func (b *Bot) tasks(role questionnaires.Role, subject questionnaires.Subject, subjectID int64, subjectCode string,
+	baseline, today time.Time, byKey map[flows.TaskKey]*store.Assessment) []flows.Task {
+	var out []flows.Task
+	for _, tp := range b.catalog.Protocol.Timepoints {
+		opens, closes := tp.Window(baseline)
+		if (tp.Months > 0 && today.Before(opens)) || today.After(closes) {
+			continue
+		}
+		for _, id := range b.catalog.Protocol.BatteryFor(role, subject, tp.ID) {
+			q := b.catalog.Questionnaires[id]
+			if q == nil {
+				continue
+			}
+			key := flows.TaskKey{SubjectID: subjectID, Questionnaire: id, Timepoint: tp.ID}
+			t := flows.Task{Questionnaire: q, Answers: map[string]*string{}}
+			if a := byKey[key]; a != nil {
+				if a.Status == "expired" {
+					continue
+				}
+				t.Answers, t.Completed = a.Answers, a.Status == "completed"
+			}
+			key.SubjectCode = subjectCode
+			t.Key = key
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// lookupInvite decides what "/start CODE" means, with the invite row
+// locked so that two chats presenting one code are decided in turn.
+func (b *Bot) lookupInvite(ctx context.Context, tx *store.ChatTx, sess *store.ChatSession, in incoming, now time.Time) (*flows.Invite, error) {
+	code := in.event.Arg
+	if !deepLinkPayload.MatchString(code) {
+		return &flows.Invite{Status: flows.InviteUnknown}, nil
+	}
+	inv, err := tx.LockInvite(ctx, code)
+	if errors.Is(err, store.ErrNotFound) {
+		return &flows.Invite{Status: flows.InviteUnknown}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	out := &flows.Invite{
+		ParticipantID: inv.ParticipantID, Code: inv.Code, Role: questionnaires.Role(inv.Role),
+		Lang: participantLang(inv.Lang.String, in.userLang),
+	}
+	switch {
+	case inv.LinkedChatID.Valid && inv.LinkedChatID.Int64 == in.chatID:
+		out.Status = flows.InviteUsedHere
+	case inv.RedeemedAt.Valid || inv.Erased || inv.LinkedChatID.Valid:
+		out.Status = flows.InviteUsedElsewhere
+	case !now.Before(inv.ExpiresAt):
+		out.Status = flows.InviteExpired
+	default:
+		out.Status = flows.InviteValid
+	}
+	return out, nil
+}
+
+// participantLang is the participant's language: the coordinator's choice
+// at invitation, else the Telegram app's (Norwegian in any form is bokmål).
+func participantLang(chosen, app string) string {
+	if chosen == "en" || chosen == "nb" {
+		return chosen
+	}
+	switch strings.ToLower(app) {
+	case "nb", "nn", "no":
+		return "nb"
+	}
+	if strings.HasPrefix(strings.ToLower(app), "nb-") || strings.HasPrefix(strings.ToLower(app), "no-") {
+		return "nb"
+	}
+	return "en"
+}
+
+// civil keeps t's calendar date as midnight UTC, the form windows are
+// computed in.
+func civil(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// location loads a site's time zone once; an unknown name falls back to
+// Europe/Oslo, the study's, and then UTC.
+func (b *Bot) location(name string) *time.Location {
+	if l, ok := b.zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		if l, err = time.LoadLocation("Europe/Oslo"); err != nil {
+			l = time.UTC
+		}
+	}
+	b.zones.Store(name, l)
+	return l
+}

@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"github.com/imrbot/imrbot/flows"
+)
+
+// render shows an applied update's replies: the button tap is answered
+// (with the engine's notice, if any) and the answered question edited
+// while the new messages are sent in order; render returns when all are
+// done, so the chat's next update renders after them. Sending happens after
+// the commit, so a failure here loses a message but never an answer; the
+// participant's next message asks again.
+func (b *Bot) render(ctx context.Context, out *outcome) {
+	in := out.in
+	var side sync.WaitGroup
+	defer side.Wait()
+	if in.callbackID != "" {
+		notice := ""
+		for _, r := range out.replies {
+			if r.Kind == flows.ReplyNotice {
+				notice = r.Text
+			}
+		}
+		side.Go(func() {
+			if err := b.sender.AnswerCallback(ctx, in.callbackID, notice); err != nil {
+				b.log.Debug("answering a button tap failed", slog.Any("err", err))
+			}
+		})
+	}
+	if out.coordinatorCommand {
+		out.replies = b.coordinatorReply(ctx, out)
+	}
+	prompt := out.promptMessageID
+	for _, r := range out.replies {
+		var err error
+		switch r.Kind {
+		case flows.ReplyEditPrompt:
+			if prompt != 0 {
+				side.Go(func() {
+					if err := b.sender.Edit(ctx, in.chatID, prompt, r.Text); err != nil && !errors.Is(err, ErrUnreachable) {
+						b.log.Warn("editing the answered question failed", slog.Int64("update", in.updateID), slog.Any("err", err))
+					}
+				})
+			}
+		case flows.ReplyNotice:
+			if in.callbackID == "" {
+				_, err = b.sender.Send(ctx, in.chatID, r.Text, nil)
+			}
+		case flows.ReplySend:
+			var id int64
+			id, err = b.sender.Send(ctx, in.chatID, r.Text, r.Buttons)
+			if err == nil && r.Prompt && out.participantID != 0 {
+				if err := b.store.SetPromptMessage(ctx, out.participantID, id); err != nil {
+					b.log.Error("cannot record the question's message", slog.Any("err", err))
+				}
+			}
+		}
+		if errors.Is(err, ErrUnreachable) {
+			return
+		} else if err != nil {
+			b.log.Warn("sending a reply failed", slog.Int64("update", in.updateID), slog.Any("err", err))
+		}
+	}
+}
+
+// coordinatorReply runs a coordinator's command through the handler.
+func (b *Bot) coordinatorReply(ctx context.Context, out *outcome) []flows.Reply {
+	ev := out.in.event
+	reply := text(out.lang, msgCoordinatorUnavailable)
+	if b.coordinator != nil {
+		r, err := b.coordinator.Handle(ctx, out.participantID, out.lang, ev.Command, ev.Arg)
+		if err != nil {
+			b.log.Error("coordinator command failed", slog.String("command", ev.Command), slog.Any("err", err))
+		} else {
+			reply = r
+		}
+	}
+	return []flows.Reply{{Kind: flows.ReplySend, Text: reply}}
+}

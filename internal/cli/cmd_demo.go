@@ -1,0 +1,211 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/store"
+)
+
+// DemoCmd is `imrbot demo`: the whole journey on one machine without a
+// Telegram account. It starts the fake Telegram in-process, creates a demo
+// site and a consumer invitation, runs the real bot against the fake (the
+// same code as serve, polling), and turns the terminal into the consumer's
+// chat.
+type DemoCmd struct {
+	Lang string `enum:"en,nb," default:"" help:"The demo participant's language (en or nb); default: English."`
+	// In is the person's side of the chat; nil reads standard input.
+	In io.Reader `kong:"-"`
+}
+
+// demoSite is the site the demo enrols its participant at.
+const demoSite = "DEMO"
+
+// quiet is how long the demo waits for more messages after the bot's
+// first reply, so that a scripted run sees a whole answer before typing.
+const quiet = 400 * time.Millisecond
+
+// Run runs the demo until the input ends (or /quit, or SIGINT).
+func (c *DemoCmd) Run(app *App) error {
+	ctx, cancel := context.WithCancel(app.Context)
+	defer cancel()
+	st, err := app.Store(ctx)
+	if err != nil {
+		return err
+	}
+	catalog, err := app.Catalog()
+	if err != nil {
+		return err
+	}
+	fake, err := telegramfake.Listen("127.0.0.1:0", telegramfake.WithUsername("imrbot_demo_bot"), telegramfake.WithoutLimits())
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer fake.Close()
+
+	if err := st.AddSite(ctx, demoSite, "Demo site"); err != nil && !errors.Is(err, store.ErrSiteExists) {
+		return err
+	}
+	lang := c.Lang
+	if lang == "" {
+		lang = "en"
+	}
+	invitations, err := st.Invite(ctx, store.NewParticipant{
+		Site: demoSite, Role: "consumer", Lang: c.Lang, InviteExpires: app.Now().Add(24 * time.Hour),
+	}, 1, NewInviteCode)
+	if err != nil {
+		return err
+	}
+	inv := invitations[0]
+
+	// The chat is the terminal, so the bot logs only what goes wrong.
+	logger := slog.New(slog.NewTextHandler(app.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	b, err := bot.New(bot.Options{
+		Token: fake.Token, APIURL: fake.URL, Store: st, Catalog: catalog,
+		Logger: logger, Now: app.Now, PollTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		return err
+	}
+	polled := make(chan error, 1)
+	go func() { polled <- b.Poll(ctx) }()
+	defer func() { cancel(); <-polled }()
+
+	out := app.Stdout
+	link := DeepLink(fake.BotUser().Username, inv.InviteCode)
+	fmt.Fprintf(out, "imrbot demo: a chat with the bot, through a Telegram look-alike on this machine.\n")
+	fmt.Fprintf(out, "You are participant %s (a consumer at site %s). Your invitation link:\n  %s\n", inv.ParticipantCode, demoSite, link)
+	fmt.Fprintf(out, "Type an answer, a number to press that button, a letter for a lettered button, or a /command. /quit ends.\n\n")
+
+	chat := &demoChat{ctx: ctx, out: out, user: fake.NewUser("Demo", lang)}
+	fmt.Fprintf(out, "you> /start %s\n", inv.InviteCode)
+	chat.user.Start(inv.InviteCode)
+	chat.show()
+
+	in := c.In
+	if in == nil {
+		in = os.Stdin
+	}
+	lines := bufio.NewScanner(in)
+	for lines.Scan() {
+		line := strings.TrimSpace(lines.Text())
+		if line == "" {
+			continue
+		}
+		if line == "/quit" || line == "/exit" {
+			break
+		}
+		chat.say(line)
+		chat.show()
+	}
+	fmt.Fprintln(out, "\nDemo over. Your answers are in the database (try `imrbot export --format long`).")
+	return nil
+}
+
+// demoChat is the terminal side of the demo participant's chat.
+type demoChat struct {
+	ctx     context.Context
+	out     io.Writer
+	user    *telegramfake.User
+	printed int // messages shown so far
+}
+
+// show waits for the bot's reply and prints every new message with its
+// buttons, until the bot has been quiet for a moment.
+func (d *demoChat) show() {
+	wait := 10 * time.Second // the first message of a reply
+	for {
+		ctx, cancel := context.WithTimeout(d.ctx, wait)
+		msgs, err := d.user.WaitCount(ctx, d.printed+1)
+		cancel()
+		if err != nil {
+			return
+		}
+		for _, m := range msgs[d.printed:] {
+			d.print(m)
+		}
+		d.printed = len(msgs)
+		wait = quiet
+	}
+}
+
+func (d *demoChat) print(m telegramfake.Message) {
+	fmt.Fprintf(d.out, "bot> %s\n", strings.ReplaceAll(m.Text, "\n", "\n     "))
+	letter := 'a'
+	for _, row := range m.Buttons {
+		var parts []string
+		for _, btn := range row {
+			if startsWithDigit(btn.Text) {
+				parts = append(parts, "["+btn.Text+"]")
+			} else {
+				parts = append(parts, fmt.Sprintf("[%c: %s]", letter, btn.Text))
+				letter++
+			}
+		}
+		fmt.Fprintf(d.out, "     %s\n", strings.Join(parts, "  "))
+	}
+	fmt.Fprintln(d.out)
+}
+
+// say sends what the person typed: a number or letter that names a button
+// of the latest keyboard presses it; anything else is sent as a message.
+func (d *demoChat) say(line string) {
+	fmt.Fprintf(d.out, "you> %s\n", line)
+	msgs := d.user.Messages()
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m := msgs[i]
+		if !m.HasKeyboard() {
+			continue
+		}
+		if data, ok := buttonNamed(m, line); ok {
+			if _, err := d.user.Tap(m.ID, data); err == nil {
+				return
+			}
+		}
+		break
+	}
+	d.user.Send(line)
+}
+
+// buttonNamed finds the button line names: a number names the button whose
+// text begins with it ("2 - Sometimes"), a letter the lettered one.
+func buttonNamed(m telegramfake.Message, line string) (string, bool) {
+	if _, err := strconv.Atoi(line); err == nil {
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				if b.Text == line || strings.HasPrefix(b.Text, line+" ") {
+					return b.CallbackData, true
+				}
+			}
+		}
+		return "", false
+	}
+	if len(line) != 1 || line[0] < 'a' || line[0] > 'z' {
+		return "", false
+	}
+	letter := byte('a')
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if startsWithDigit(b.Text) {
+				continue
+			}
+			if letter == line[0] {
+				return b.CallbackData, true
+			}
+			letter++
+		}
+	}
+	return "", false
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/imrbot/imrbot/reminders"
+)
+
+// ParticipantCmd is `imrbot participant ...`.
+type ParticipantCmd struct {
+	SetBaseline SetBaselineCmd `cmd:"" name:"set-baseline" help:"Correct a participant's baseline date; the schedule follows at once."`
+}
+
+// SetBaselineCmd is `imrbot participant set-baseline CODE --date YYYY-MM-DD`.
+type SetBaselineCmd struct {
+	Code string `arg:"" placeholder:"PARTICIPANT_CODE" help:"The participant."`
+	Date string `required:"" placeholder:"YYYY-MM-DD" help:"The baseline date."`
+}
+
+// Run corrects the date, replans the reminders in the same transaction
+// (steps already past collapse into one reminder) and audits the change. It
+// prints each timepoint's new due date: TIMEPOINT<TAB>DUE_DATE.
+func (c *SetBaselineCmd) Run(app *App) error {
+	date, err := time.Parse(time.DateOnly, c.Date)
+	if err != nil {
+		return Usagef("--date %q: want a date as YYYY-MM-DD", c.Date)
+	}
+	if date.After(app.Now()) {
+		return Usagef("--date %s is in the future", c.Date)
+	}
+	cfg, err := reminderConfig(app)
+	if err != nil {
+		return err
+	}
+	st, err := app.Store(app.Context)
+	if err != nil {
+		return err
+	}
+	catalog, err := app.Catalog()
+	if err != nil {
+		return err
+	}
+	p := &reminders.Planner{Catalog: catalog, Hours: cfg.Hours}
+	if err := p.SetBaseline(app.Context, st, c.Code, date, app.Now(), "cli"); err != nil {
+		if errors.Is(err, reminders.ErrUnknownParticipant) {
+			return Usagef("unknown participant %q", c.Code)
+		}
+		return err
+	}
+	for _, tp := range catalog.Protocol.Timepoints {
+		fmt.Fprintf(app.Stdout, "%s\t%s\n", tp.ID, tp.Due(date).Format(time.DateOnly))
+	}
+	return nil
+}

@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/reminders"
+	"github.com/imrbot/imrbot/store"
+)
+
+// ServeCmd is `imrbot serve`: the bot, the reminder dispatcher and the HTTP
+// listener (/healthz, /metrics, and the webhook in webhook mode).
+type ServeCmd struct{}
+
+// webhookSecret is what Telegram accepts as a webhook secret token.
+var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// serveConfig is serve's environment, checked before anything starts.
+type serveConfig struct {
+	token, apiURL, username string
+	webhookURL, secret      string
+	webhookPath             string
+	listen                  string
+}
+
+func readServeConfig(getenv func(string) string) (serveConfig, error) {
+	c := serveConfig{
+		token:      strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN")),
+		apiURL:     strings.TrimRight(getenv("TELEGRAM_API_URL"), "/"),
+		username:   strings.TrimPrefix(getenv("TELEGRAM_BOT_USERNAME"), "@"),
+		webhookURL: getenv("WEBHOOK_URL"),
+		secret:     getenv("WEBHOOK_SECRET"),
+		listen:     getenv("LISTEN_ADDR"),
+	}
+	if c.token == "" {
+		return c, Usagef("TELEGRAM_BOT_TOKEN is not set (without a token, try `imrbot demo`)")
+	}
+	if c.listen == "" {
+		c.listen = ":8080"
+	}
+	if _, _, err := net.SplitHostPort(c.listen); err != nil {
+		return c, Usagef("LISTEN_ADDR %q: want host:port such as :8080", c.listen)
+	}
+	if (c.webhookURL == "") != (c.secret == "") {
+		return c, Usagef("WEBHOOK_URL and WEBHOOK_SECRET go together: set both for webhook mode, neither for polling")
+	}
+	if c.webhookURL != "" {
+		u, err := url.Parse(c.webhookURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return c, Usagef("WEBHOOK_URL %q: want an https URL", c.webhookURL)
+		}
+		if !webhookSecret.MatchString(c.secret) {
+			return c, Usagef("WEBHOOK_SECRET: want 1 to 256 characters of A-Z a-z 0-9 _ -")
+		}
+		c.webhookPath = u.EscapedPath()
+		if c.webhookPath == "" {
+			c.webhookPath = "/"
+		}
+	}
+	return c, nil
+}
+
+// Run serves until SIGINT or SIGTERM, then stops taking updates, lets the
+// ones taken finish and exits.
+func (c *ServeCmd) Run(app *App) error {
+	cfg, err := readServeConfig(app.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx := app.Context
+	st, err := app.Store(ctx) // applies pending migrations
+	if err != nil {
+		return err
+	}
+	catalog, err := app.Catalog()
+	if err != nil {
+		return err
+	}
+	rcfg, err := reminders.ReadConfig(app.lookupEnv)
+	if err != nil {
+		return UsageError{Err: err}
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// The dispatcher sends through the bot's sender and the bot routes the
+	// coordinators' commands to the reminders package, so each is made
+	// before the other is complete.
+	dispatcher := &reminders.Dispatcher{
+		Store: st, Catalog: catalog, Now: app.Now, Logger: app.Logger,
+		Interval: rcfg.Interval, Hours: rcfg.Hours,
+		Unreachable: func(err error) bool { return errors.Is(err, bot.ErrUnreachable) },
+	}
+	b, err := bot.New(bot.Options{
+		Token: cfg.token, APIURL: cfg.apiURL, Store: st, Catalog: catalog,
+		Logger: app.Logger, Now: app.Now, Metrics: bot.NewMetrics(reg), Limits: bot.TelegramLimits,
+		Coordinator: &reminders.Coordinator{Store: st, Catalog: catalog, Now: app.Now, Wake: dispatcher.Wake},
+	})
+	if err != nil {
+		return err
+	}
+	dispatcher.Messenger = b.Sender()
+	b.Sender().OnUnreachable = dispatcher.NotifyUnreachable
+	if err := learnUsername(ctx, app, b, st, cfg.username); err != nil {
+		return err
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		pctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := st.Ping(pctx); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if cfg.webhookURL != "" {
+		mux.Handle(cfg.webhookPath, b.WebhookHandler(cfg.secret))
+	}
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", cfg.listen, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	app.Logger.Info("listening", slog.String("addr", ln.Addr().String()))
+
+	reminded := make(chan error, 1)
+	go func() { reminded <- dispatcher.Run(ctx) }()
+	go pruneUpdates(ctx, app, st)
+
+	polled := make(chan error, 1)
+	if cfg.webhookURL != "" {
+		if err := b.SetWebhook(ctx, cfg.webhookURL, cfg.secret); err != nil {
+			_ = srv.Close()
+			return err
+		}
+		app.Logger.Info("webhook mode", slog.String("path", cfg.webhookPath))
+	} else {
+		app.Logger.Info("polling mode")
+		go func() { polled <- b.Poll(ctx) }()
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+	case err := <-polled:
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+	}
+	app.Logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx) // webhook requests in flight finish their updates
+	if cfg.webhookURL == "" {
+		<-polled // Poll drains what it took
+	} else {
+		b.Drain(15 * time.Second)
+	}
+	<-reminded
+	return nil
+}
+
+// learnUsername records the bot's username for deep links: the configured
+// one, else getMe's.
+func learnUsername(ctx context.Context, app *App, b *bot.Bot, st *store.Store, configured string) error {
+	username := configured
+	if username == "" {
+		u, err := b.Username(ctx)
+		if err != nil {
+			return fmt.Errorf("serve: cannot reach Telegram to learn the bot's username: %w", err)
+		}
+		username = u
+	}
+	if err := st.SetSetting(ctx, store.SettingBotUsername, username); err != nil {
+		return err
+	}
+	app.Logger.Info("bot", slog.String("username", username))
+	return nil
+}
+
+// pruneUpdates forgets de-duplication ids older than a week, hourly.
+func pruneUpdates(ctx context.Context, app *App, st *store.Store) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.PruneProcessedUpdates(ctx, app.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+			app.Logger.Warn("pruning processed updates", slog.Any("err", err))
+		} else if n > 0 {
+			app.Logger.Debug("pruned processed updates", slog.Int64("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

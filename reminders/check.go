@@ -1,0 +1,156 @@
+package reminders
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/imrbot/imrbot/flows"
+	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/store"
+)
+
+// missing is what a subject still lacks at a timepoint: their own
+// questionnaires (self-reports, or a coordinator's site ratings) and their
+// clinician's ratings of them. Each respondent is reminded of their part
+// only; coordinators hear of both.
+type missing struct {
+	self    []string
+	ratings []string
+}
+
+func (m missing) none() bool { return len(m.self) == 0 && len(m.ratings) == 0 }
+
+// subjectKind is what a participant's own battery is about.
+func subjectKind(role string) questionnaires.Subject {
+	if role == string(questionnaires.RoleCoordinator) {
+		return questionnaires.SubjectSite
+	}
+	return questionnaires.SubjectSelf
+}
+
+// missingFor compares the protocol's batteries with the completed
+// assessments about subject at timepoint tp.
+func missingFor(p *questionnaires.Protocol, subject *store.ScheduleParticipant, tp string, states []store.AssessmentState) missing {
+	done := func(respondent int64, q string) bool {
+		return slices.ContainsFunc(states, func(a store.AssessmentState) bool {
+			return a.SubjectID == subject.ID && a.RespondentID == respondent && a.Questionnaire == q &&
+				a.Timepoint == tp && a.Status == "completed"
+		})
+	}
+	var m missing
+	for _, q := range p.BatteryFor(questionnaires.Role(subject.Role), subjectKind(subject.Role), tp) {
+		if !done(subject.ID, q) {
+			m.self = append(m.self, q)
+		}
+	}
+	if subject.Role == string(questionnaires.RoleConsumer) && subject.ClinicianID.Valid {
+		for _, q := range p.BatteryFor(questionnaires.RoleClinician, questionnaires.SubjectConsumer, tp) {
+			if !done(subject.ClinicianID.Int64, q) {
+				m.ratings = append(m.ratings, q)
+			}
+		}
+	}
+	return m
+}
+
+// hasBattery reports whether anyone answers anything about a participant
+// of role at tp: their own battery, or (consumers) their clinician's ratings.
+func hasBattery(p *questionnaires.Protocol, role string, tp string) (self, ratings bool) {
+	self = len(p.BatteryFor(questionnaires.Role(role), subjectKind(role), tp)) > 0
+	ratings = role == string(questionnaires.RoleConsumer) &&
+		len(p.BatteryFor(questionnaires.RoleClinician, questionnaires.SubjectConsumer, tp)) > 0
+	return self, ratings
+}
+
+// needsConsent: coordinators take part without the participants' consent.
+func needsConsent(role string) bool { return role != string(questionnaires.RoleCoordinator) }
+
+// sendCheck is everything known at send time about one claimed reminder.
+type sendCheck struct {
+	r         store.Reminder
+	recipient *store.ScheduleParticipant
+	subject   *store.ScheduleParticipant
+	clinician *store.ScheduleParticipant // the subject's, when they have one
+	states    []store.AssessmentState
+}
+
+// verdict is what to do with a claimed reminder: cancel it (cancel says
+// why), turn it into coordinator notices (escalate), or send msg.
+type verdict struct {
+	cancel   string
+	escalate bool
+	chatID   int64
+	text     string
+	buttons  [][]flows.Button
+}
+
+func cancelled(why string) verdict { return verdict{cancel: why} }
+
+// decide checks, at send time, that a reminder is still wanted: never after
+// completion, withdrawal or window close, never to someone who cannot be
+// written to, and a rating reminder only to the subject's clinician.
+func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(string) *time.Location) verdict {
+	r, to, subject := in.r, in.recipient, in.subject
+	if to == nil || subject == nil {
+		return cancelled("participant gone")
+	}
+	step := Step(r.Step)
+	fanOut := step == StepEscalate && r.ParticipantID == r.SubjectID
+	if !fanOut {
+		switch {
+		case to.Status != store.StatusActive:
+			return cancelled("recipient " + to.Status)
+		case !to.ChatID.Valid:
+			return cancelled("no linked chat")
+		case needsConsent(to.Role) && !to.Consented:
+			return cancelled("no consent")
+		}
+	}
+	if strings.HasPrefix(r.Step, "unreachable:") {
+		return verdict{chatID: to.ChatID.Int64, text: unreachableText(to.Lang.String, subject.Code)}
+	}
+	if subject.Status == store.StatusWithdrawn {
+		return cancelled("withdrawn")
+	}
+	tp, ok := c.Protocol.Timepoint(r.Timepoint)
+	if !ok {
+		return cancelled("timepoint not in the protocol")
+	}
+	if !subject.BaselineDate.Valid {
+		return cancelled("no baseline date")
+	}
+	w := WindowOf(tp, subject.BaselineDate.Time)
+	if !w.OpenOn(Today(now, loc(subject.Timezone))) {
+		return cancelled("window not open")
+	}
+	m := missingFor(&c.Protocol, subject, tp.ID, in.states)
+	label := tp.Label.In(lang(to.Lang.String))
+	switch {
+	case step == StepEscalate:
+		if m.none() {
+			return cancelled("completed")
+		}
+		if fanOut {
+			return verdict{escalate: true}
+		}
+		clinician := ""
+		if in.clinician != nil {
+			clinician = in.clinician.Code
+		}
+		return verdict{chatID: to.ChatID.Int64, text: escalationText(to.Lang.String, label, subject.Code, w.Due, m, clinician)}
+	case to.ID == subject.ID:
+		if len(m.self) == 0 {
+			return cancelled("completed")
+		}
+		return verdict{chatID: to.ChatID.Int64, text: participantText(to.Lang.String, label, step, w.Closes), buttons: startButton(to.Lang.String)}
+	default:
+		if !subject.ClinicianID.Valid || subject.ClinicianID.Int64 != to.ID {
+			return cancelled("not the subject's clinician")
+		}
+		if len(m.ratings) == 0 {
+			return cancelled("completed")
+		}
+		return verdict{chatID: to.ChatID.Int64, text: ratingText(to.Lang.String, label, subject.Code, w.Closes), buttons: rateButton(to.Lang.String, subject.Code)}
+	}
+}

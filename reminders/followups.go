@@ -1,0 +1,152 @@
+package reminders
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/store"
+)
+
+// Follow-up statuses, as `imrbot due` prints them.
+const (
+	StatusOpen        = "open"        // the window is open and the due date not passed
+	StatusOverdue     = "overdue"     // past the due date, window still open
+	StatusUnreachable = "unreachable" // whoever still owes answers has no linked chat, or blocked the bot
+)
+
+// FollowUp is a subject's timepoint that is open and not complete.
+type FollowUp struct {
+	SubjectID int64
+	Code      string // the subject's participant code
+	Site      string
+	Timepoint string
+	Due       time.Time // civil date
+	Status    string
+	// SelfMissing are the subject's own questionnaires still missing;
+	// RatingsMissing their clinician's ratings of them (ClinicianID).
+	SelfMissing, RatingsMissing []string
+	ClinicianID                 int64
+	// SubjectReachable, ClinicianReachable: active with a linked chat.
+	SubjectReachable, ClinicianReachable bool
+	Sent                                 []string // reminder steps already sent about it
+}
+
+// FollowUps lists the open and overdue follow-ups at now of the given sites
+// (all sites when sites is empty), by site, code and protocol order.
+func FollowUps(ctx context.Context, st *store.Store, c *questionnaires.Catalog, sites []string, now time.Time) ([]FollowUp, error) {
+	var ranges []store.DateRange
+	for _, tp := range c.Protocol.Timepoints {
+		ranges = append(ranges, baselineRange(tp, now))
+	}
+	subjects, err := st.FollowUpParticipants(ctx, store.FollowUpFilter{Sites: sites, Baselines: ranges})
+	if err != nil {
+		return nil, fmt.Errorf("reminders.FollowUps: %w", err)
+	}
+	out, err := followUpsOf(ctx, st, c, subjects, now)
+	if err != nil {
+		return nil, fmt.Errorf("reminders.FollowUps: %w", err)
+	}
+	return out, nil
+}
+
+// baselineRange bounds the baseline dates whose tp window can be open at
+// now, with two days to spare for time zones and month ends; the exact
+// test follows in Go.
+func baselineRange(tp questionnaires.Timepoint, now time.Time) store.DateRange {
+	today := civil(now)
+	return store.DateRange{
+		From: today.AddDate(0, -tp.Months, -tp.ClosesAfterDays-3),
+		To:   today.AddDate(0, -tp.Months, tp.OpensBeforeDays+3),
+	}
+}
+
+func followUpsOf(ctx context.Context, st *store.Store, c *questionnaires.Catalog, subjects []*store.ScheduleParticipant, now time.Time) ([]FollowUp, error) {
+	if len(subjects) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, 0, len(subjects))
+	var clinicianIDs []int64
+	for _, s := range subjects {
+		ids = append(ids, s.ID)
+		if s.ClinicianID.Valid {
+			clinicianIDs = append(clinicianIDs, s.ClinicianID.Int64)
+		}
+	}
+	states, err := st.AssessmentStates(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	bySubject := map[int64][]store.AssessmentState{}
+	for _, a := range states {
+		bySubject[a.SubjectID] = append(bySubject[a.SubjectID], a)
+	}
+	clinicians, err := st.ScheduleParticipants(ctx, clinicianIDs)
+	if err != nil {
+		return nil, err
+	}
+	sent, err := st.SentSteps(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []FollowUp
+	for _, s := range subjects {
+		today := Today(now, loadLocation(s.Timezone))
+		for _, tp := range c.Protocol.Timepoints {
+			w := WindowOf(tp, s.BaselineDate.Time)
+			if !w.OpenOn(today) || (w.AtConsent && !begun(s)) {
+				continue
+			}
+			m := missingFor(&c.Protocol, s, tp.ID, bySubject[s.ID])
+			if m.none() {
+				continue
+			}
+			f := FollowUp{
+				SubjectID: s.ID, Code: s.Code, Site: s.Site, Timepoint: tp.ID, Due: w.Due,
+				SelfMissing: m.self, RatingsMissing: m.ratings, ClinicianID: s.ClinicianID.Int64,
+				SubjectReachable:   reachable(s),
+				ClinicianReachable: reachable(clinicians[s.ClinicianID.Int64]),
+			}
+			// The status is that of whoever is reminded first: the subject
+			// while their own part is open, else their clinician.
+			owes := f.SubjectReachable
+			if len(m.self) == 0 {
+				owes = f.ClinicianReachable
+			}
+			switch {
+			case !owes:
+				f.Status = StatusUnreachable
+			case today.After(w.Due):
+				f.Status = StatusOverdue
+			default:
+				f.Status = StatusOpen
+			}
+			for _, r := range sent {
+				if r.SubjectID == s.ID && r.Timepoint == tp.ID && Step(r.Step) != StepEscalate {
+					f.Sent = append(f.Sent, r.Step)
+				}
+			}
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b FollowUp) int {
+		return cmp.Or(cmp.Compare(a.Site, b.Site), cmp.Compare(a.Code, b.Code))
+	})
+	return out, nil
+}
+
+// reachable: a reminder can be written to them now.
+func reachable(p *store.ScheduleParticipant) bool {
+	return p != nil && p.Status == store.StatusActive && p.ChatID.Valid && (!needsConsent(p.Role) || p.Consented)
+}
+
+// begun: a baseline opens at consent (coordinators: when their chat is linked).
+func begun(s *store.ScheduleParticipant) bool {
+	if needsConsent(s.Role) {
+		return s.Consented
+	}
+	return s.ChatID.Valid
+}

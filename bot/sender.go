@@ -27,7 +27,7 @@ type Limits struct {
 }
 
 // TelegramLimits are the limits for the real Telegram. A per-chat burst of
-// three lets an answer's edit and the next question go out at once while a
+// three lets a reply and the next question go out at once while a
 // steady stream stays at one message a second.
 var TelegramLimits = Limits{Global: 30, GlobalBurst: 5, PerChat: 1, PerChatBurst: 3}
 
@@ -110,21 +110,34 @@ func (s *Sender) chatLimiter(chatID int64) *rate.Limiter {
 	return l
 }
 
-// wait takes a token from the chat's bucket and the global one.
-func (s *Sender) wait(ctx context.Context, chatID int64) error {
-	if l := s.chatLimiter(chatID); l != nil {
-		if err := l.Wait(ctx); err != nil {
-			return err
+// wait takes a token from the global bucket and, for a new message, from
+// the chat's.
+func (s *Sender) wait(ctx context.Context, chatID int64, cost budget) error {
+	if cost == newMessage {
+		if l := s.chatLimiter(chatID); l != nil {
+			if err := l.Wait(ctx); err != nil {
+				return err
+			}
 		}
 	}
 	return s.global.Wait(ctx)
 }
 
+// budget says which limits a call draws on. Telegram's one-a-second limit
+// per chat is on new messages; editing the question just answered adds no
+// message, and charging it would halve a participant's pace for nothing.
+type budget int
+
+const (
+	newMessage budget = iota
+	edit
+)
+
 // do runs one Telegram call to chatID within the limits, retrying after a
 // 429 and turning a 403 into ErrUnreachable.
-func (s *Sender) do(ctx context.Context, chatID int64, call func() error) error {
+func (s *Sender) do(ctx context.Context, chatID int64, cost budget, call func() error) error {
 	for attempt := 1; ; attempt++ {
-		if err := s.wait(ctx, chatID); err != nil {
+		if err := s.wait(ctx, chatID, cost); err != nil {
 			return err
 		}
 		err := call()
@@ -184,7 +197,7 @@ func (s *Sender) Send(ctx context.Context, chatID int64, text string, buttons []
 			params.ReplyMarkup = keyboard(buttons)
 		}
 		var msg *models.Message
-		err := s.do(ctx, chatID, func() (err error) {
+		err := s.do(ctx, chatID, newMessage, func() (err error) {
 			msg, err = s.tg.SendMessage(ctx, params)
 			return err
 		})
@@ -205,7 +218,7 @@ func (s *Sender) Edit(ctx context.Context, chatID, messageID int64, text string)
 		Text:      escapeHTML(truncateText(text, maxMessageChars)),
 		ParseMode: models.ParseModeHTML,
 	}
-	err := s.do(ctx, chatID, func() error {
+	err := s.do(ctx, chatID, edit, func() error {
 		_, err := s.tg.EditMessageText(ctx, params)
 		return err
 	})

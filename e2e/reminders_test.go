@@ -217,13 +217,17 @@ func TestCoordinatorCommands(t *testing.T) {
 	mark := annChat.lastID()
 	ask(coordinator, "/remind "+ann.participant, any)
 	reminded := annChat.after(mark, "reminding after /remind CODE", isReminder)
-	// The contract names /remind due as the command that reminds everyone
-	// due; a confirmation step is reported, then given, to check the rest.
+	// /remind due reaches everyone due, so it asks first (issue 5: "confirm
+	// first, then send"); nothing goes out before the confirmation.
 	r := ask(coordinator, "/remind due", any)
-	if confirm := regexp.MustCompile(`/remind due \S+`).FindString(r.Text); confirm != "" {
-		t.Errorf("/remind due reminded nobody and asked for confirmation instead: %q", r.Text)
-		ask(coordinator, confirm, any)
+	confirm := regexp.MustCompile(`/remind due \S+`).FindString(r.Text)
+	if confirm == "" || !strings.Contains(r.Text, ann.participant) {
+		t.Fatalf("/remind due answered %q, want a confirmation naming %s", r.Text, ann.participant)
 	}
+	if last := annChat.lastID(); last != reminded.ID {
+		t.Errorf("/remind due sent before it was confirmed")
+	}
+	ask(coordinator, confirm, any)
 	annChat.after(reminded.ID, "reminding after /remind due", isReminder)
 
 	// A consumer is refused the coordinator's commands.

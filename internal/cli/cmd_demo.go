@@ -14,6 +14,7 @@ import (
 
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -30,6 +31,10 @@ type DemoCmd struct {
 
 // demoSite is the site the demo enrols its participant at.
 const demoSite = "DEMO"
+
+// demoReminderCommand asks the demo to send the participant a reminder now,
+// so that a newcomer sees one without waiting days for the schedule.
+const demoReminderCommand = "/demo-reminder"
 
 // quiet is how long the demo waits for more messages after the bot's
 // first reply, so that a scripted run sees a whole answer before typing.
@@ -77,6 +82,22 @@ func (c *DemoCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
+	// The dispatcher is ticked by hand (/demo-reminder), never on a timer,
+	// so the chat shows only what the person asked for.
+	dispatcher := &reminders.Dispatcher{
+		Store: st, Catalog: catalog, Messenger: b.Sender(), Now: app.Now, Logger: logger,
+		Unreachable: func(err error) bool { return errors.Is(err, bot.ErrUnreachable) },
+	}
+	remind := func() {
+		m := &reminders.Manual{Store: st, Catalog: catalog}
+		if _, err := m.Participant(ctx, inv.ParticipantCode, nil, app.Now(), "demo"); err != nil {
+			fmt.Fprintf(app.Stdout, "(no reminder: %v)\n\n", err)
+			return
+		}
+		if _, err := dispatcher.Tick(ctx, app.Now()); err != nil {
+			fmt.Fprintf(app.Stdout, "(the reminder was not sent: %v)\n\n", err)
+		}
+	}
 	polled := make(chan error, 1)
 	go func() { polled <- b.Poll(ctx) }()
 	defer func() { cancel(); <-polled }()
@@ -85,7 +106,7 @@ func (c *DemoCmd) Run(app *App) error {
 	link := DeepLink(fake.BotUser().Username, inv.InviteCode)
 	fmt.Fprintf(out, "imrbot demo: a chat with the bot, through a Telegram look-alike on this machine.\n")
 	fmt.Fprintf(out, "You are participant %s (a consumer at site %s). Your invitation link:\n  %s\n", inv.ParticipantCode, demoSite, link)
-	fmt.Fprintf(out, "Type an answer, a number to press that button, a letter for a lettered button, or a /command. /quit ends.\n\n")
+	fmt.Fprintf(out, "Type a number to press a button (for an answer, type its code), or text/commands like /back. %s sends a reminder now; /quit ends.\n\n", demoReminderCommand)
 
 	chat := &demoChat{ctx: ctx, out: out, user: fake.NewUser("Demo", lang)}
 	fmt.Fprintf(out, "you> /start %s\n", inv.InviteCode)
@@ -105,7 +126,12 @@ func (c *DemoCmd) Run(app *App) error {
 		if line == "/quit" || line == "/exit" {
 			break
 		}
-		chat.say(line)
+		if line == demoReminderCommand {
+			fmt.Fprintf(out, "you> %s\n", line)
+			remind()
+		} else {
+			chat.say(line)
+		}
 		chat.show()
 	}
 	fmt.Fprintln(out, "\nDemo over. Your answers are in the database (try `imrbot export --format long`).")
@@ -141,24 +167,24 @@ func (d *demoChat) show() {
 
 func (d *demoChat) print(m telegramfake.Message) {
 	fmt.Fprintf(d.out, "bot> %s\n", strings.ReplaceAll(m.Text, "\n", "\n     "))
-	letter := 'a'
+	n := 1
 	for _, row := range m.Buttons {
-		var parts []string
+		parts := make([]string, 0, len(row))
 		for _, btn := range row {
-			if startsWithDigit(btn.Text) {
-				parts = append(parts, "["+btn.Text+"]")
-			} else {
-				parts = append(parts, fmt.Sprintf("[%c: %s]", letter, btn.Text))
-				letter++
-			}
+			parts = append(parts, fmt.Sprintf("[%d] %s", n, btn.Text))
+			n++
 		}
 		fmt.Fprintf(d.out, "     %s\n", strings.Join(parts, "  "))
 	}
 	fmt.Fprintln(d.out)
 }
 
-// say sends what the person typed: a number or letter that names a button
-// of the latest keyboard presses it; anything else is sent as a message.
+// say sends what the person typed: a number N presses button N of the
+// latest keyboard, unless that keyboard's buttons are answer options
+// ("2 - Sometimes"), whose codes are sent as text just as a person would
+// type them in Telegram (the bot accepts a typed code; HoNOS codes 0-4
+// and 9 differ from the buttons' positions). Anything else is sent as a
+// message.
 func (d *demoChat) say(line string) {
 	fmt.Fprintf(d.out, "you> %s\n", line)
 	msgs := d.user.Messages()
@@ -167,7 +193,7 @@ func (d *demoChat) say(line string) {
 		if !m.HasKeyboard() {
 			continue
 		}
-		if data, ok := buttonNamed(m, line); ok {
+		if data, ok := buttonNumbered(m, line); ok {
 			if _, err := d.user.Tap(m.ID, data); err == nil {
 				return
 			}
@@ -177,35 +203,27 @@ func (d *demoChat) say(line string) {
 	d.user.Send(line)
 }
 
-// buttonNamed finds the button line names: a number names the button whose
-// text begins with it ("2 - Sometimes"), a letter the lettered one.
-func buttonNamed(m telegramfake.Message, line string) (string, bool) {
-	if _, err := strconv.Atoi(line); err == nil {
-		for _, row := range m.Buttons {
-			for _, b := range row {
-				if b.Text == line || strings.HasPrefix(b.Text, line+" ") {
-					return b.CallbackData, true
-				}
-			}
-		}
+// buttonNumbered finds the button that line's number N names: the Nth of
+// m's buttons, counted across rows as print numbers them. It names none
+// when m's buttons are answer options, whose codes are typed as text.
+func buttonNumbered(m telegramfake.Message, line string) (string, bool) {
+	n, err := strconv.Atoi(line)
+	if err != nil || n < 1 {
 		return "", false
 	}
-	if len(line) != 1 || line[0] < 'a' || line[0] > 'z' {
-		return "", false
-	}
-	letter := byte('a')
+	var all []telegramfake.Button
 	for _, row := range m.Buttons {
 		for _, b := range row {
 			if startsWithDigit(b.Text) {
-				continue
+				return "", false
 			}
-			if letter == line[0] {
-				return b.CallbackData, true
-			}
-			letter++
+			all = append(all, b)
 		}
 	}
-	return "", false
+	if n > len(all) {
+		return "", false
+	}
+	return all[n-1].CallbackData, true
 }
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	// Named studyreport: cli.go has a function called report.
+	"github.com/imrbot/imrbot/questionnaires"
 	studyreport "github.com/imrbot/imrbot/report"
+	"github.com/imrbot/imrbot/store"
 )
 
 // ExportCmd is `imrbot export --format long|wide [--out FILE] [--codebook FILE]`.
@@ -30,15 +32,7 @@ func (c *ExportCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
-	cat, err := app.Catalog()
-	if err != nil {
-		return err
-	}
-	st, err := app.Store(app.Context)
-	if err != nil {
-		return err
-	}
-	data, err := st.ExportData(app.Context)
+	cat, st, data, err := app.studyData()
 	if err != nil {
 		return err
 	}
@@ -215,4 +209,22 @@ func (p *pendingFiles) discard() {
 		_ = os.Remove(tmp)
 	}
 	p.temps, p.finals = nil, nil
+}
+
+// studyData loads what exports and reports are made of: the study's
+// definitions and one consistent snapshot of its answers.
+func (a *App) studyData() (*questionnaires.Catalog, *store.Store, *store.ExportData, error) {
+	cat, err := a.Catalog()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := a.Store(a.Context)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	data, err := st.ExportData(a.Context)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return cat, st, data, nil
 }

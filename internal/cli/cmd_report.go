@@ -21,15 +21,7 @@ func (c *ReportCmd) Run(app *App) error {
 	if err := checkOutPath("--out", c.Out); err != nil {
 		return err
 	}
-	cat, err := app.Catalog()
-	if err != nil {
-		return err
-	}
-	st, err := app.Store(app.Context)
-	if err != nil {
-		return err
-	}
-	data, err := st.ExportData(app.Context)
+	cat, st, data, err := app.studyData()
 	if err != nil {
 		return err
 	}

@@ -162,7 +162,7 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (TickStats, error)
 	for range d.Workers {
 		workers.Go(func() {
 			for r := range work {
-				out := d.process(ctx, r, now)
+				out, _ := d.process(ctx, r, now)
 				mu.Lock()
 				out.add(&st)
 				mu.Unlock()
@@ -210,6 +210,8 @@ const (
 	outRetried
 	outFailed
 	outLost
+	// outUnreachable: Telegram refused the chat (403); counted as failed.
+	outUnreachable
 )
 
 func (o outcome) add(st *TickStats) {
@@ -222,44 +224,44 @@ func (o outcome) add(st *TickStats) {
 		st.Escalated++
 	case outRetried:
 		st.Retried++
-	case outFailed:
+	case outFailed, outUnreachable:
 		st.Failed++
 	case outLost:
 		st.Lost++
 	}
 }
 
-// process checks one claimed reminder and sends, cancels or escalates it.
-// A database error leaves the row claimed; it is taken up again once its
-// claim stalls.
-func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Time) outcome {
+// process checks one claimed reminder and sends, cancels or escalates it,
+// and says why when it did not send. A database error leaves the row
+// claimed; it is taken up again once its claim stalls.
+func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Time) (outcome, string) {
 	log := d.Logger.With(slog.Int64("reminder", r.ID), slog.String("timepoint", r.Timepoint), slog.String("step", r.Step))
 	in, err := d.load(ctx, r)
 	if err != nil {
 		log.Error("cannot load reminder", slog.Any("err", err))
-		return outLost
+		return outLost, err.Error()
 	}
 	v := decide(d.Catalog, in, now, d.loc)
 	switch {
 	case v.cancel != "":
 		if err := d.Store.CancelReminder(ctx, r.ID, d.Owner, d.Now(), v.cancel); err != nil {
 			log.Error("cannot cancel reminder", slog.Any("err", err))
-			return outLost
+			return outLost, err.Error()
 		}
 		log.Debug("reminder cancelled", slog.String("reason", v.cancel))
-		return outCancelled
+		return outCancelled, v.cancel
 	case v.escalate:
 		n, err := d.Store.EscalateReminder(ctx, r, d.Owner, d.Now(), d.Hours.Next(d.Now(), d.loc(in.subject.Timezone)))
 		if err != nil {
 			log.Error("cannot escalate reminder", slog.Any("err", err))
-			return outLost
+			return outLost, err.Error()
 		}
 		log.Info("follow-up escalated to coordinators", slog.Int("coordinators", n))
-		return outEscalated
+		return outEscalated, "escalated to coordinators"
 	}
 	if err := d.renew(ctx, r); err != nil {
 		log.Warn("reminder claim lost before sending", slog.Any("err", err))
-		return outLost
+		return outLost, err.Error()
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, d.SendTimeout)
 	_, sendErr := d.Messenger.Send(sendCtx, v.chatID, v.text, v.buttons)
@@ -268,11 +270,11 @@ func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Tim
 		// The window that can duplicate a message: keep it one statement.
 		if err := d.Store.MarkReminderSent(context.WithoutCancel(ctx), r.ID, d.Owner, d.Now(), ""); err != nil {
 			log.Error("reminder sent but not recorded", slog.Any("err", err))
-			return outLost
+			return outLost, "sent but not recorded: " + err.Error()
 		}
-		return outSent
+		return outSent, ""
 	}
-	return d.failed(ctx, r, in, sendErr, log)
+	return d.failed(ctx, r, in, sendErr, log), sendErr.Error()
 }
 
 // renew makes sure no other dispatcher can take the row over during the
@@ -298,7 +300,7 @@ func (d *Dispatcher) failed(ctx context.Context, r store.Reminder, in sendCheck,
 			return outLost
 		}
 		log.Info("participant unreachable", slog.String("participant", in.recipient.Code), slog.Bool("changed", changed))
-		return outFailed
+		return outUnreachable
 	}
 	if r.Attempts >= d.MaxAttempts {
 		if err := d.Store.FailReminder(ctx, r.ID, d.Owner, now, "gave up", sendErr.Error()); err != nil {

@@ -21,6 +21,9 @@ var (
 // Queued is a manual reminder waiting for the dispatcher.
 type Queued struct {
 	Recipient, Subject, Timepoint string
+
+	// row is the step written, which Dispatcher.SendNow claims.
+	row store.PlannedReminder
 }
 
 // Manual queues reminders that coordinators ask for. They are sent at the
@@ -168,6 +171,9 @@ func (m *Manual) queue(ctx context.Context, rows []store.PlannedReminder, queued
 	})
 	if err != nil {
 		return fmt.Errorf("reminders.Manual.queue: %w", err)
+	}
+	for i := range queued {
+		queued[i].row = rows[i]
 	}
 	return nil
 }

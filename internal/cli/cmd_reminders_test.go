@@ -11,6 +11,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/imrbot/imrbot/internal/pgtest"
+	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -29,10 +30,16 @@ var cliNow = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 // runAt runs one command with the clock at cliNow, as Main would.
 func runAt(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runAtTime(t, cliNow, env, args...)
+}
+
+// runAtTime runs one command with the clock at now, as Main would.
+func runAtTime(t *testing.T, now time.Time, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	logger, _ := newLogger(&errb, "", "")
 	app := &App{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] },
-		Now: func() time.Time { return cliNow }, Logger: logger, Context: context.Background()}
+		Now: func() time.Time { return now }, Logger: logger, Context: context.Background()}
 	defer app.close()
 	var c remindersCLI
 	parser, err := kong.New(&c, kong.Name("imrbot"), kong.Writers(&out, &errb), kong.Exit(func(int) {}), kong.Bind(app))
@@ -141,6 +148,13 @@ func TestRemindQueuesManualReminders(t *testing.T) {
 	if code != 0 || out != linked+"\t"+linked+"\tm12\n" {
 		t.Fatalf("remind --participant: exit %d, %q, %q", code, out, errOut)
 	}
+	// Without a token nothing is sent; a note says who will send it.
+	if !strings.Contains(errOut, "TELEGRAM_BOT_TOKEN is not set") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("remind without a token: stderr %q, want a one-line note", errOut)
+	}
+	if rs := manualReminders(t, st, linked); len(rs) != 1 || rs[0].Status != store.ReminderPending {
+		t.Errorf("manual reminders without a token = %+v, want one pending", rs)
+	}
 	// --all-due reminds everyone reachable, each with a step of its own.
 	out, _, code = runAt(t, env, "remind", "--all-due")
 	if code != 0 || out != linked+"\t"+linked+"\tm12\n" {
@@ -152,6 +166,94 @@ func TestRemindQueuesManualReminders(t *testing.T) {
 	}
 	if n := pgtest.Count(t, "audit_log"); n < 2 {
 		t.Errorf("manual reminders not audited")
+	}
+}
+
+// manualReminders lists code's manual reminders.
+func manualReminders(t *testing.T, st *store.Store, code string) []store.Reminder {
+	t.Helper()
+	p, err := st.ParticipantByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := st.RemindersOf(context.Background(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manual []store.Reminder
+	for _, r := range rs {
+		if strings.HasPrefix(r.Step, "manual:") {
+			manual = append(manual, r)
+		}
+	}
+	return manual
+}
+
+// With a token, `remind` sends at once through the bot's Sender: the
+// message is in the chat when the command returns, with no serve running.
+func TestRemindSendsAtOnce(t *testing.T) {
+	fake := telegramfake.New(telegramfake.WithoutLimits())
+	defer fake.Close()
+	env := dbEnv(t)
+	env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_API_URL"] = fake.Token, fake.URL
+	st := pgtest.Store(t)
+	runAt(t, env, "site", "add", "OSL", "--name", "Oslo")
+	user := func(name, code string) *telegramfake.User {
+		u := fake.NewUser(name, "en")
+		u.Send("hello") // a bot cannot write first
+		joinChat(t, st, code, u.ChatID())
+		return u
+	}
+	ann := inviteOne(t, env, "--role", "consumer", "--baseline-date", "2025-02-20")
+	annChat := user("Ann", ann)
+	bea := inviteOne(t, env, "--role", "consumer", "--baseline-date", "2025-02-20")
+	beaChat := user("Bea", bea)
+	pgtest.Exec(t, `UPDATE participants SET status = 'withdrawn' WHERE code = $1`, bea)
+	cal := inviteOne(t, env, "--role", "consumer", "--baseline-date", "2025-12-01")
+	calChat := user("Cal", cal)
+
+	for i := range 2 {
+		now := cliNow.Add(time.Duration(i) * time.Minute)
+		out, errOut, code := runAtTime(t, now, env, "remind", "--participant", ann)
+		if code != 0 || out != ann+"\t"+ann+"\tm12\tsent\n" {
+			t.Fatalf("remind #%d: exit %d, %q, %q", i+1, code, out, errOut)
+		}
+		// No waiting: the command returned after Telegram accepted it.
+		if ms := annChat.Messages(); len(ms) != i+1 || !ms[i].HasKeyboard() {
+			t.Fatalf("after remind #%d Ann has %+v, want %d reminders with a button", i+1, ms, i+1)
+		}
+	}
+	rs := manualReminders(t, st, ann)
+	if len(rs) != 2 || rs[0].Step == rs[1].Step || rs[0].Status != store.ReminderSent || rs[1].Status != store.ReminderSent {
+		t.Errorf("Ann's manual reminders = %+v, want two sent, each its own step", rs)
+	}
+
+	for _, c := range []struct {
+		code string
+		chat *telegramfake.User
+		want string
+	}{{bea, beaChat, "has withdrawn"}, {cal, calChat, "nothing open"}} {
+		out, errOut, exit := runAt(t, env, "remind", "--participant", c.code)
+		if exit != 1 || out != "" || !strings.Contains(errOut, c.want) {
+			t.Errorf("remind %s: exit %d, %q, %q; want exit 1 and %q", c.code, exit, out, errOut, c.want)
+		}
+		if ms := c.chat.Messages(); len(ms) != 0 {
+			t.Errorf("%s was sent %+v", c.code, ms)
+		}
+		if rs := manualReminders(t, st, c.code); len(rs) != 0 {
+			t.Errorf("%s got manual reminders %+v", c.code, rs)
+		}
+	}
+
+	// Telegram failing: nothing sent, one line, non-zero; serve retries.
+	fake.FailNext("sendMessage", 500, "", 0)
+	out, errOut, code := runAtTime(t, cliNow.Add(time.Hour), env, "remind", "--participant", ann)
+	lines := strings.Split(strings.TrimSpace(errOut), "\n") // log lines, then the error
+	if code != 1 || !strings.Contains(out, "\tnot sent: ") || !strings.HasPrefix(lines[len(lines)-1], "imrbot: no reminder sent") {
+		t.Errorf("remind while Telegram fails: exit %d, %q, %q", code, out, errOut)
+	}
+	if n := len(annChat.Messages()); n != 2 {
+		t.Errorf("Ann has %d messages after a failed send, want 2", n)
 	}
 }
 

@@ -38,13 +38,12 @@ type serveConfig struct {
 
 func readServeConfig(getenv func(string) string) (serveConfig, error) {
 	c := serveConfig{
-		token:      strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN")),
-		apiURL:     strings.TrimRight(getenv("TELEGRAM_API_URL"), "/"),
 		username:   strings.TrimPrefix(getenv("TELEGRAM_BOT_USERNAME"), "@"),
 		webhookURL: getenv("WEBHOOK_URL"),
 		secret:     getenv("WEBHOOK_SECRET"),
 		listen:     getenv("LISTEN_ADDR"),
 	}
+	c.token, c.apiURL = telegramEnv(getenv)
 	if c.token == "" {
 		return c, Usagef("TELEGRAM_BOT_TOKEN is not set (without a token, try `imrbot demo`)")
 	}
@@ -95,24 +94,10 @@ func (c *ServeCmd) Run(app *App) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	// The dispatcher sends through the bot's sender and the bot routes the
-	// coordinators' commands to the reminders package, so each is made
-	// before the other is complete.
-	dispatcher := &reminders.Dispatcher{
-		Store: st, Catalog: catalog, Now: app.Now, Logger: app.Logger,
-		Interval: rcfg.Interval, Hours: rcfg.Hours,
-		Unreachable: func(err error) bool { return errors.Is(err, bot.ErrUnreachable) },
-	}
-	b, err := bot.New(bot.Options{
-		Token: cfg.token, APIURL: cfg.apiURL, Store: st, Catalog: catalog,
-		Logger: app.Logger, Now: app.Now, Metrics: bot.NewMetrics(reg), Limits: bot.TelegramLimits,
-		Coordinator: &reminders.Coordinator{Store: st, Catalog: catalog, Now: app.Now, Wake: dispatcher.Wake},
-	})
+	b, dispatcher, err := newSending(app, st, catalog, rcfg, cfg.token, cfg.apiURL, bot.NewMetrics(reg))
 	if err != nil {
 		return err
 	}
-	dispatcher.Messenger = b.Sender()
-	b.Sender().OnUnreachable = dispatcher.NotifyUnreachable
 	if err := learnUsername(ctx, app, b, st, cfg.username); err != nil {
 		return err
 	}

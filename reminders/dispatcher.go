@@ -153,6 +153,12 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (TickStats, error)
 	if err != nil {
 		return st, err
 	}
+	// Expiry failing must not hold up sending: decide re-checks each window.
+	if n, err := d.expireClosed(ctx, now); err != nil {
+		d.Logger.Error("cannot expire closed assessments", slog.Any("err", err))
+	} else if n > 0 {
+		d.Logger.Info("closed assessments expired", slog.Int("assessments", n))
+	}
 	var (
 		mu       sync.Mutex
 		workers  sync.WaitGroup

@@ -463,12 +463,14 @@ func (c *ChatTx) SaveAnswer(ctx context.Context, assessmentID int64, item string
 	return err
 }
 
-// CompleteAssessment marks an assessment completed.
+// CompleteAssessment marks an assessment completed. An expired one stays
+// expired: its window closed before the last answer, and the export must
+// say so.
 func (tx *Tx) CompleteAssessment(ctx context.Context, assessmentID int64, now time.Time) (err error) {
 	defer wrap(&err, "Tx.CompleteAssessment(%d)", assessmentID)
 	_, err = tx.tx.ExecContext(ctx, `
 		UPDATE assessments SET status = 'completed', completed_at = $2
-		WHERE id = $1 AND status <> 'completed'`, assessmentID, now)
+		WHERE id = $1 AND status IN ('open', 'in_progress')`, assessmentID, now)
 	return err
 }
 

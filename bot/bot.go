@@ -99,7 +99,7 @@ func New(opts Options) (*Bot, error) {
 	}
 	tgOpts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(pollTimeout, client),
+		tgbot.WithHTTPClient(pollTimeout, wholeBodyClient{client}),
 		// Our handler only queues the update on its chat's queue, so running
 		// it in the library's goroutine keeps each chat's updates in order.
 		tgbot.WithNotAsyncHandlers(),

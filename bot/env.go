@@ -49,19 +49,23 @@ func (b *Bot) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSes
 	loc := b.location(sess.Timezone)
 	today := civil(now.In(loc))
 	var ratees []store.Ratee
-	subjects := []int64{sess.ParticipantID}
+	assessments := sess.Own
 	if role == questionnaires.RoleClinician {
 		var err error
 		if ratees, err = tx.RateesOf(ctx, sess.ParticipantID); err != nil {
 			return env, nil, err
 		}
-		for _, r := range ratees {
-			subjects = append(subjects, r.ID)
+		if len(ratees) > 0 {
+			subjects := make([]int64, len(ratees))
+			for i, r := range ratees {
+				subjects[i] = r.ID
+			}
+			rated, err := tx.Assessments(ctx, sess.ParticipantID, subjects)
+			if err != nil {
+				return env, nil, err
+			}
+			assessments = append(assessments, rated...)
 		}
-	}
-	assessments, err := tx.Assessments(ctx, sess.ParticipantID, subjects)
-	if err != nil {
-		return env, nil, err
 	}
 	byKey := make(map[flows.TaskKey]*store.Assessment, len(assessments))
 	for _, a := range assessments {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -28,7 +29,7 @@ var ErrInviteTaken = errors.New("invite already redeemed or chat already linked"
 // round trips (parse, then bind and execute) and a prepared one in one;
 // round trips are most of what an answer costs.
 type chatStatements struct {
-	open, assessments, answer, save, prompt *sqlx.Stmt
+	open, reload, assessments, answer, save, prompt *sqlx.Stmt
 }
 
 // prepared caches the statements per Store. (A Store lives as long as the
@@ -49,7 +50,7 @@ func (s *Store) chatStatements(ctx context.Context) (*chatStatements, error) {
 		dst   **sqlx.Stmt
 		query string
 	}{
-		{&cs.open, openChatSQL}, {&cs.assessments, assessmentsSQL},
+		{&cs.open, openChatSQL}, {&cs.reload, reloadChatSQL}, {&cs.assessments, assessmentsSQL},
 		{&cs.answer, saveAnswerSQL}, {&cs.save, saveConversationSQL}, {&cs.prompt, setPromptSQL},
 	} {
 		st, err := s.db.PreparexContext(ctx, p.query)
@@ -94,37 +95,53 @@ func (s *Store) PruneProcessedUpdates(ctx context.Context, cutoff time.Time) (n 
 }
 
 // ChatSession is what applying one update needs to know about a linked
-// chat: its participant, their latest consent and the conversation.
+// chat: its participant, their latest consent, the conversation, and what
+// they have answered about themselves.
 type ChatSession struct {
-	ParticipantID   int64          `db:"participant_id"`
-	UserID          int64          `db:"user_id"`
-	Code            string         `db:"code"`
-	Site            string         `db:"site"`
-	Timezone        string         `db:"timezone"`
-	Role            string         `db:"role"`
-	Lang            sql.NullString `db:"lang"`
-	Status          string         `db:"status"`
-	BaselineDate    sql.NullTime   `db:"baseline_date"`
-	ConsentVersion  sql.NullString `db:"consent_version"`
-	ConsentAgreed   sql.NullBool   `db:"consent_agreed"`
-	ConsentAt       sql.NullTime   `db:"consent_at"`
-	State           []byte         `db:"state"`
-	LastUpdateID    sql.NullInt64  `db:"last_update_id"`
-	LastMessageAt   sql.NullTime   `db:"last_message_at"`
-	PromptMessageID sql.NullInt64  `db:"prompt_message_id"`
+	ParticipantID   int64
+	UserID          int64
+	Code            string
+	Site            string
+	Timezone        string
+	Role            string
+	Lang            sql.NullString
+	Status          string
+	BaselineDate    sql.NullTime
+	ConsentVersion  sql.NullString
+	ConsentAgreed   sql.NullBool
+	ConsentAt       sql.NullTime
+	State           []byte
+	LastUpdateID    sql.NullInt64
+	LastMessageAt   sql.NullTime
+	PromptMessageID sql.NullInt64
+	// Own are the participant's assessments of themselves (a coordinator's
+	// of their site), with their current answers. Ratings of others are
+	// read with Assessments.
+	Own []*Assessment
 }
 
-const openChatSQL = `
-	WITH recorded AS (
-		INSERT INTO processed_updates (update_id) VALUES ($2)
-		ON CONFLICT (update_id) DO NOTHING RETURNING update_id)
-	SELECT EXISTS (SELECT 1 FROM recorded) AS fresh, s.*
-	FROM (SELECT 1) AS one
-	LEFT JOIN LATERAL (
+// sessionSQL reads a linked chat's session and locks its conversation row.
+//
+// "current" tells whether the statement's snapshot saw the conversation
+// row it locked. When another transaction on the chat (another serve
+// process) committed while this statement waited for the lock, FOR UPDATE
+// returns the row as that transaction left it, but everything else here
+// was read as it was before: the caller must read the session again
+// (reloadChatSQL), now that the lock is held.
+const sessionSQL = `
 		SELECT l.participant_id, l.user_id, p.code, p.site, st.timezone, p.role,
 		       p.lang, p.status, p.baseline_date,
 		       k.version AS consent_version, k.agreed AS consent_agreed, k.decided_at AS consent_at,
-		       c.state, c.last_update_id, c.last_message_at, c.prompt_message_id
+		       c.state, c.last_update_id, c.last_message_at, c.prompt_message_id,
+		       c.xmin = (SELECT xmin FROM conversations WHERE participant_id = c.participant_id) AS current,
+		       (SELECT coalesce(json_agg(json_build_object(
+		                   'id', a.id, 'subject_id', a.subject_id, 'questionnaire', a.questionnaire,
+		                   'version', a.version, 'timepoint', a.timepoint, 'status', a.status,
+		                   'answers', (SELECT json_object_agg(x.item, x.value) FROM (
+		                       SELECT DISTINCT ON (item) item, value FROM answers
+		                       WHERE assessment_id = a.id ORDER BY item, id DESC) x)) ORDER BY a.id), '[]')
+		        FROM assessments a
+		        WHERE a.respondent_id = l.participant_id AND a.subject_id = l.participant_id) AS own
 		FROM telegram_links l
 		JOIN participants p ON p.id = l.participant_id
 		JOIN sites st ON st.code = p.site
@@ -134,7 +151,20 @@ const openChatSQL = `
 			WHERE participant_id = l.participant_id
 			ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true
 		WHERE l.chat_id = $1
-		FOR UPDATE OF c) s ON true`
+		FOR UPDATE OF c`
+
+// openChatSQL records the update id and reads the session, in one round
+// trip.
+const openChatSQL = `
+	WITH recorded AS (
+		INSERT INTO processed_updates (update_id) VALUES ($2)
+		ON CONFLICT (update_id) DO NOTHING RETURNING update_id)
+	SELECT EXISTS (SELECT 1 FROM recorded) AS fresh, s.*
+	FROM (SELECT 1) AS one
+	LEFT JOIN LATERAL (` + sessionSQL + `) s ON true`
+
+// reloadChatSQL reads the session again under the lock Open took.
+const reloadChatSQL = `SELECT true AS fresh, s.* FROM (` + sessionSQL + `) s`
 
 // openRow is openChatSQL's row: every session column may be NULL.
 type openRow struct {
@@ -155,6 +185,8 @@ type openRow struct {
 	LastUpdateID    sql.NullInt64  `db:"last_update_id"`
 	LastMessageAt   sql.NullTime   `db:"last_message_at"`
 	PromptMessageID sql.NullInt64  `db:"prompt_message_id"`
+	Current         sql.NullBool   `db:"current"`
+	Own             []byte         `db:"own"`
 }
 
 // Open begins applying update updateID from chatID, in one round trip: it
@@ -172,8 +204,26 @@ func (c *ChatTx) Open(ctx context.Context, updateID, chatID int64) (fresh bool, 
 	if err := c.stmt(ctx, c.stmts.open).GetContext(ctx, &r, chatID, updateID); err != nil {
 		return false, nil, err
 	}
+	if r.ParticipantID.Valid && !r.Current.Bool {
+		// Waited for the lock behind another process's update of this
+		// chat: read what it committed.
+		fresh := r.Fresh
+		if err := c.stmt(ctx, c.stmts.reload).GetContext(ctx, &r, chatID); err != nil {
+			return false, nil, err
+		}
+		r.Fresh = fresh
+	}
 	if !r.ParticipantID.Valid {
 		return r.Fresh, nil, nil
+	}
+	var own []*Assessment
+	if err := json.Unmarshal(r.Own, &own); err != nil {
+		return false, nil, err
+	}
+	for _, a := range own {
+		if a.Answers == nil {
+			a.Answers = map[string]*string{}
+		}
 	}
 	return r.Fresh, &ChatSession{
 		ParticipantID: r.ParticipantID.Int64, UserID: r.UserID.Int64, Code: r.Code.String,
@@ -181,6 +231,7 @@ func (c *ChatTx) Open(ctx context.Context, updateID, chatID int64) (fresh bool, 
 		Status: r.Status.String, BaselineDate: r.BaselineDate, ConsentVersion: r.ConsentVersion,
 		ConsentAgreed: r.ConsentAgreed, ConsentAt: r.ConsentAt, State: r.State,
 		LastUpdateID: r.LastUpdateID, LastMessageAt: r.LastMessageAt, PromptMessageID: r.PromptMessageID,
+		Own: own,
 	}, nil
 }
 
@@ -376,15 +427,15 @@ type AssessmentKey struct {
 
 // Assessment is an assessment with its current answers.
 type Assessment struct {
-	ID            int64
-	SubjectID     int64
-	Questionnaire string
-	Version       string
-	Timepoint     string
-	Status        string
+	ID            int64  `json:"id"`
+	SubjectID     int64  `json:"subject_id"`
+	Questionnaire string `json:"questionnaire"`
+	Version       string `json:"version"`
+	Timepoint     string `json:"timepoint"`
+	Status        string `json:"status"`
 	// Answers maps an item id to its current value (the latest row); a nil
 	// value is a skip.
-	Answers map[string]*string
+	Answers map[string]*string `json:"answers"`
 }
 
 const assessmentsSQL = `

@@ -162,6 +162,16 @@ func Count(t testing.TB, table string) int {
 	return n
 }
 
+// Int runs a query that returns one integer against the package database.
+func Int(t testing.TB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := raw.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("pgtest.Int: %v", err)
+	}
+	return n
+}
+
 // Exec runs one statement against the package database, for test set-ups
 // the store has no method for (moving a clock-dependent date, say).
 func Exec(t testing.TB, query string, args ...any) {

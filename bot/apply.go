@@ -113,7 +113,7 @@ func (b *Bot) applyInTx(ctx context.Context, tx *store.ChatTx, in incoming, out 
 	out.lang = participantLang("", in.userLang)
 	if sess != nil {
 		out.participantID = sess.ParticipantID
-		out.promptMessageID = sess.PromptMessageID.Int64
+		out.promptMessageID = b.prompts.Latest(sess.ParticipantID, sess.PromptMessageID.Int64)
 		out.lang = participantLang(sess.Lang.String, in.userLang)
 		if err := json.Unmarshal(sess.State, &st); err != nil {
 			// A state this version cannot read starts over at the first

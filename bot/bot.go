@@ -53,6 +53,7 @@ type Bot struct {
 	sender      *Sender
 	coordinator CoordinatorCommands
 	serial      *serial
+	prompts     *prompts
 	zones       sync.Map      // site time zone name -> *time.Location
 	slots       chan struct{} // one per update being applied
 
@@ -81,6 +82,7 @@ func New(opts Options) (*Bot, error) {
 	if b.metrics == nil {
 		b.metrics = NewMetrics(nil)
 	}
+	b.prompts = newPrompts(opts.Store, b.log)
 	b.slots = make(chan struct{}, cmp.Or(opts.ApplyConcurrency, 16))
 	b.work, b.stopWork = context.WithCancel(context.Background())
 	pollTimeout := opts.PollTimeout

@@ -55,9 +55,7 @@ func (b *Bot) render(ctx context.Context, out *outcome) {
 			var id int64
 			id, err = b.sender.Send(ctx, in.chatID, r.Text, r.Buttons)
 			if err == nil && r.Prompt && out.participantID != 0 {
-				if err := b.store.SetPromptMessage(ctx, out.participantID, id); err != nil {
-					b.log.Error("cannot record the question's message", slog.Any("err", err))
-				}
+				b.prompts.Record(ctx, out.participantID, id)
 			}
 		}
 		if errors.Is(err, ErrUnreachable) {

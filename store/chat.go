@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -51,7 +52,7 @@ func (s *Store) chatStatements(ctx context.Context) (*chatStatements, error) {
 		query string
 	}{
 		{&cs.open, openChatSQL}, {&cs.reload, reloadChatSQL}, {&cs.assessments, assessmentsSQL},
-		{&cs.answer, saveAnswerSQL}, {&cs.save, saveConversationSQL}, {&cs.prompt, setPromptSQL},
+		{&cs.answer, saveAnswerSQL}, {&cs.save, saveConversationSQL}, {&cs.prompt, recordPromptsSQL},
 	} {
 		st, err := s.db.PreparexContext(ctx, p.query)
 		if err != nil {
@@ -282,22 +283,38 @@ func (c *ChatTx) SaveConversation(ctx context.Context, participantID int64, stat
 	return err
 }
 
-const setPromptSQL = `
-	UPDATE conversations SET prompt_message_id = $2
-	FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async
-	WHERE participant_id = $1`
+const recordPromptsSQL = `
+	UPDATE conversations c SET prompt_message_id = greatest(c.prompt_message_id, v.message_id)
+	FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async,
+	     unnest($1::bigint[], $2::bigint[]) AS v (participant_id, message_id)
+	WHERE c.participant_id = v.participant_id`
 
-// SetPromptMessage records the Telegram message id of the question now
-// asked, so the next answer can edit it. It runs after the update's
-// transaction, when the message has been sent; losing it in a crash costs
-// one edit, so it commits without waiting for the disk.
-func (s *Store) SetPromptMessage(ctx context.Context, participantID, messageID int64) (err error) {
-	defer wrap(&err, "Store.SetPromptMessage(%d)", participantID)
+// RecordPromptMessages records, for each participant, the Telegram message
+// id of the question now asked, so that the next answer can edit it. It
+// runs after the updates' transactions, once the messages have been sent;
+// losing it in a crash costs one edit, so it commits without waiting for
+// the disk. An id never replaces a newer one (Telegram numbers a chat's
+// messages in order).
+func (s *Store) RecordPromptMessages(ctx context.Context, messages map[int64]int64) (err error) {
+	defer wrap(&err, "Store.RecordPromptMessages(%d)", len(messages))
+	if len(messages) == 0 {
+		return nil
+	}
 	stmts, err := s.chatStatements(ctx)
 	if err != nil {
 		return err
 	}
-	_, err = stmts.prompt.ExecContext(ctx, participantID, messageID)
+	ids := make([]int64, 0, len(messages))
+	for id := range messages {
+		ids = append(ids, id)
+	}
+	// In one order, so that two writers never wait for each other's rows.
+	slices.Sort(ids)
+	msgs := make([]int64, len(ids))
+	for i, id := range ids {
+		msgs[i] = messages[id]
+	}
+	_, err = stmts.prompt.ExecContext(ctx, pq.Array(ids), pq.Array(msgs))
 	return err
 }
 

@@ -92,3 +92,21 @@ func waitForLockWaiter(t *testing.T) {
 	}
 	t.Fatal("the second transaction never waited for the chat's lock")
 }
+
+func TestPromptMessagesNeverGoBack(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	invited(t, st, "PROMPT")
+	if err := link(st, "PROMPT", 22); err != nil {
+		t.Fatal(err)
+	}
+	id := int64(pgtest.Int(t, `SELECT participant_id FROM telegram_links WHERE chat_id = 22`))
+	for _, m := range []int64{10, 5} {
+		if err := st.RecordPromptMessages(ctx, map[int64]int64{id: m, id + 1000: m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := pgtest.Int(t, `SELECT prompt_message_id FROM conversations WHERE participant_id = $1`, id); got != 10 {
+		t.Errorf("prompt message = %d, want 10: an older id must not replace a newer one", got)
+	}
+}

@@ -72,6 +72,12 @@ func (b *Bot) apply(ctx context.Context, in incoming) (out *outcome, err error) 
 	if in.membership != "" {
 		return b.applyMembership(ctx, in)
 	}
+	if b.group != nil && groupable(in) {
+		out, alone, err := b.group.apply(in)
+		if !alone {
+			return out, err
+		}
+	}
 	select {
 	case b.slots <- struct{}{}:
 		defer func() { <-b.slots }()
@@ -82,7 +88,7 @@ func (b *Bot) apply(ctx context.Context, in incoming) (out *outcome, err error) 
 		out = &outcome{in: in}
 		err = b.store.InChatTx(ctx, func(tx *store.ChatTx) error {
 			*out = outcome{in: in}
-			return b.applyInTx(ctx, tx, in, out)
+			return b.applyInTx(ctx, tx, in, out, false)
 		})
 		switch {
 		case errors.Is(err, errNothingToStore):
@@ -98,11 +104,20 @@ func (b *Bot) apply(ctx context.Context, in incoming) (out *outcome, err error) 
 }
 
 // applyInTx is the update's transaction: de-duplicate, lock the chat, load
-// what the engine needs, step, store the effects and the new state.
-func (b *Bot) applyInTx(ctx context.Context, tx *store.ChatTx, in incoming, out *outcome) error {
-	fresh, sess, err := tx.Open(ctx, in.updateID, in.chatID)
+// what the engine needs, step, store the effects and the new state. shared
+// is a transaction that applies other chats' updates too (group): it
+// returns errApplyAlone, having written nothing, for a chat linked to no one.
+func (b *Bot) applyInTx(ctx context.Context, tx *store.ChatTx, in incoming, out *outcome, shared bool) error {
+	open := tx.Open
+	if shared {
+		open = tx.OpenShared
+	}
+	fresh, sess, err := open(ctx, in.updateID, in.chatID)
 	if err != nil {
 		return err
+	}
+	if shared && sess == nil {
+		return errApplyAlone
 	}
 	if !fresh {
 		out.kind = "duplicate"

@@ -39,6 +39,11 @@ type Options struct {
 	// in order, where database/sql would hand a freed connection to a
 	// random waiter and let a few wait very long.
 	ApplyConcurrency int
+	// GroupSize bounds the answers applied together in one transaction
+	// (see group); 0 is 32, 1 applies every update in its own.
+	GroupSize int
+	// GroupTransactions bounds the shared transactions at once; 0 is 4.
+	GroupTransactions int
 }
 
 // Bot is the Telegram side of imrbot: it takes updates in, applies them
@@ -55,7 +60,8 @@ type Bot struct {
 	serial      *serial
 	prompts     *prompts
 	zones       sync.Map      // site time zone name -> *time.Location
-	slots       chan struct{} // one per update being applied
+	slots       chan struct{} // one per update being applied alone
+	group       *group        // nil: every update alone
 
 	// work is the context queued work runs in: intake may stop (a request
 	// ends, polling is cancelled) while an accepted update still applies.
@@ -84,6 +90,9 @@ func New(opts Options) (*Bot, error) {
 	}
 	b.prompts = newPrompts(opts.Store, b.log)
 	b.slots = make(chan struct{}, cmp.Or(opts.ApplyConcurrency, 16))
+	if size := cmp.Or(opts.GroupSize, 32); size > 1 {
+		b.group = newGroup(b, cmp.Or(opts.GroupTransactions, 4), size)
+	}
 	b.work, b.stopWork = context.WithCancel(context.Background())
 	pollTimeout := opts.PollTimeout
 	if pollTimeout <= 0 {

@@ -11,6 +11,7 @@ type Metrics struct {
 	tooManyRequests prometheus.Counter
 	forbidden       prometheus.Counter
 	applySeconds    prometheus.Histogram
+	groupSize       prometheus.Histogram
 }
 
 // NewMetrics creates the metrics and registers them with reg (nil: not
@@ -42,10 +43,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Time to apply one update in its transaction.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 		}),
+		groupSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "imrbot_group_updates",
+			Help:    "Updates taken by one shared transaction.",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 7),
+		}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.updatesApplied, m.answersStored, m.messagesSent,
-			m.tooManyRequests, m.forbidden, m.applySeconds)
+			m.tooManyRequests, m.forbidden, m.applySeconds, m.groupSize)
 	}
 	return m
 }

@@ -24,6 +24,10 @@ func (b *Bot) SetWebhook(ctx context.Context, url, secret string) error {
 		URL:            url,
 		SecretToken:    secret,
 		AllowedUpdates: []string{"message", "edited_message", "callback_query", "my_chat_member"},
+		// Telegram's most (the default is 40): an update waits in Telegram
+		// while all connections are busy, and the more arrive at once, the
+		// more answers share a transaction (see group).
+		MaxConnections: 100,
 	})
 	if err != nil {
 		return fmt.Errorf("bot.SetWebhook: %w", err)

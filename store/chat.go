@@ -30,7 +30,7 @@ var ErrInviteTaken = errors.New("invite already redeemed or chat already linked"
 // round trips (parse, then bind and execute) and a prepared one in one;
 // round trips are most of what an answer costs.
 type chatStatements struct {
-	open, reload, assessments, answer, save, prompt *sqlx.Stmt
+	open, openShared, reload, assessments, answer, save, prompt *sqlx.Stmt
 }
 
 // prepared caches the statements per Store. (A Store lives as long as the
@@ -51,7 +51,7 @@ func (s *Store) chatStatements(ctx context.Context) (*chatStatements, error) {
 		dst   **sqlx.Stmt
 		query string
 	}{
-		{&cs.open, openChatSQL}, {&cs.reload, reloadChatSQL}, {&cs.assessments, assessmentsSQL},
+		{&cs.open, openChatSQL}, {&cs.openShared, openSharedSQL}, {&cs.reload, reloadChatSQL}, {&cs.assessments, assessmentsSQL},
 		{&cs.answer, saveAnswerSQL}, {&cs.save, saveConversationSQL}, {&cs.prompt, recordPromptsSQL},
 	} {
 		st, err := s.db.PreparexContext(ctx, p.query)
@@ -133,7 +133,7 @@ const sessionSQL = `
 		SELECT l.participant_id, l.user_id, p.code, p.site, st.timezone, p.role,
 		       p.lang, p.status, p.baseline_date,
 		       k.version AS consent_version, k.agreed AS consent_agreed, k.decided_at AS consent_at,
-		       c.state, c.last_update_id, c.last_message_at, c.prompt_message_id,
+		       c.state, c.last_update_id, c.last_message_at, l.prompt_message_id,
 		       c.xmin = (SELECT xmin FROM conversations WHERE participant_id = c.participant_id) AS current,
 		       (SELECT coalesce(json_agg(json_build_object(
 		                   'id', a.id, 'subject_id', a.subject_id, 'questionnaire', a.questionnaire,
@@ -163,6 +163,18 @@ const openChatSQL = `
 	SELECT EXISTS (SELECT 1 FROM recorded) AS fresh, s.*
 	FROM (SELECT 1) AS one
 	LEFT JOIN LATERAL (` + sessionSQL + `) s ON true`
+
+// openSharedSQL is openChatSQL for a transaction shared by several chats:
+// it records the update only for a linked chat, and takes the chat's lock
+// only if no one holds it.
+const openSharedSQL = `
+	WITH recorded AS (
+		INSERT INTO processed_updates (update_id)
+		SELECT $2 WHERE EXISTS (SELECT 1 FROM telegram_links WHERE chat_id = $1)
+		ON CONFLICT (update_id) DO NOTHING RETURNING update_id)
+	SELECT EXISTS (SELECT 1 FROM recorded) AS fresh, s.*
+	FROM (SELECT 1) AS one
+	LEFT JOIN LATERAL (` + sessionSQL + ` NOWAIT) s ON true`
 
 // reloadChatSQL reads the session again under the lock Open took.
 const reloadChatSQL = `SELECT true AS fresh, s.* FROM (` + sessionSQL + `) s`
@@ -201,8 +213,33 @@ type openRow struct {
 // or erasing takes the same row.)
 func (c *ChatTx) Open(ctx context.Context, updateID, chatID int64) (fresh bool, sess *ChatSession, err error) {
 	defer wrap(&err, "ChatTx.Open(%d)", updateID)
+	return c.open(ctx, c.stmts.open, updateID, chatID)
+}
+
+// ErrChatBusy is returned by OpenShared when another transaction holds the
+// chat's lock. The shared transaction can no longer be used.
+var ErrChatBusy = errors.New("chat locked by another transaction")
+
+// OpenShared is Open for a transaction that applies the updates of several
+// chats together. It never waits for a chat's lock, which could deadlock
+// with another process holding the chats in another order: when the lock
+// is taken it fails with ErrChatBusy, and the caller applies the updates
+// one by one. For a chat linked to no one it records nothing and returns
+// no session: such an update (a stranger's, an invite's) is applied on its
+// own, in a transaction it can roll back.
+func (c *ChatTx) OpenShared(ctx context.Context, updateID, chatID int64) (fresh bool, sess *ChatSession, err error) {
+	defer wrap(&err, "ChatTx.OpenShared(%d)", updateID)
+	fresh, sess, err = c.open(ctx, c.stmts.openShared, updateID, chatID)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "55P03" { // lock_not_available
+		return false, nil, ErrChatBusy
+	}
+	return fresh, sess, err
+}
+
+func (c *ChatTx) open(ctx context.Context, st *sqlx.Stmt, updateID, chatID int64) (fresh bool, sess *ChatSession, err error) {
 	var r openRow
-	if err := c.stmt(ctx, c.stmts.open).GetContext(ctx, &r, chatID, updateID); err != nil {
+	if err := c.stmt(ctx, st).GetContext(ctx, &r, chatID, updateID); err != nil {
 		return false, nil, err
 	}
 	if r.ParticipantID.Valid && !r.Current.Bool {
@@ -284,10 +321,10 @@ func (c *ChatTx) SaveConversation(ctx context.Context, participantID int64, stat
 }
 
 const recordPromptsSQL = `
-	UPDATE conversations c SET prompt_message_id = greatest(c.prompt_message_id, v.message_id)
+	UPDATE telegram_links l SET prompt_message_id = greatest(l.prompt_message_id, v.message_id)
 	FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async,
 	     unnest($1::bigint[], $2::bigint[]) AS v (participant_id, message_id)
-	WHERE c.participant_id = v.participant_id`
+	WHERE l.participant_id = v.participant_id`
 
 // RecordPromptMessages records, for each participant, the Telegram message
 // id of the question now asked, so that the next answer can edit it. It

@@ -106,7 +106,7 @@ func TestPromptMessagesNeverGoBack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := pgtest.Int(t, `SELECT prompt_message_id FROM conversations WHERE participant_id = $1`, id); got != 10 {
+	if got := pgtest.Int(t, `SELECT prompt_message_id FROM telegram_links WHERE participant_id = $1`, id); got != 10 {
 		t.Errorf("prompt message = %d, want 10: an older id must not replace a newer one", got)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"log/slog"
 	"os"
 	"slices"
 	"strconv"
@@ -40,6 +41,8 @@ import (
 var (
 	people  = flag.Int("people", 200, "participants answering at once")
 	answers = flag.Int("answers", 45, "answers each participant gives (the consumer baseline battery has about 50 questions)")
+	group   = flag.Int("group", 0, "the bot's GroupSize (0: its default; 1: every answer in its own transaction)")
+	groupTx = flag.Int("group-tx", 0, "the bot's GroupTransactions (0: its default)")
 )
 
 func TestMain(m *testing.M) {
@@ -198,6 +201,8 @@ func runChat(b *testing.B, mode string) result {
 	chatBot, err := bot.New(bot.Options{
 		Token: fake.Token, APIURL: fake.URL, Store: st, Catalog: catalog,
 		HTTPClient: pooled(), Metrics: bot.NewMetrics(reg),
+		GroupSize: *group, GroupTransactions: *groupTx,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		// Limits off, as the fake's: this measures the bot, not Telegram's
 		// 30 messages a second.
 	})
@@ -280,12 +285,16 @@ func logApplyTime(b *testing.B, reg *prometheus.Registry) {
 		return
 	}
 	for _, mf := range mfs {
-		if mf.GetName() != "imrbot_apply_seconds" {
+		h := mf.GetMetric()[0].GetHistogram()
+		n := h.GetSampleCount()
+		if n == 0 {
 			continue
 		}
-		h := mf.GetMetric()[0].GetHistogram()
-		if n := h.GetSampleCount(); n > 0 {
+		switch mf.GetName() {
+		case "imrbot_apply_seconds":
 			b.Logf("apply: %d updates, mean %.1f ms to apply (waiting for its turn included)", n, 1000*h.GetSampleSum()/float64(n))
+		case "imrbot_group_updates":
+			b.Logf("groups: %d shared transactions, %.1f updates each on average", n, h.GetSampleSum()/float64(n))
 		}
 	}
 }

@@ -116,8 +116,9 @@ type ChatSession struct {
 	LastMessageAt   sql.NullTime
 	PromptMessageID sql.NullInt64
 	// Own are the participant's assessments of themselves (a coordinator's
-	// of their site), with their current answers. Ratings of others are
-	// read with Assessments.
+	// of their site), with the current answers of those still open (the
+	// chat never reads a completed one's). Ratings of others are read with
+	// Assessments.
 	Own []*Assessment
 }
 
@@ -138,9 +139,11 @@ const sessionSQL = `
 		       (SELECT coalesce(json_agg(json_build_object(
 		                   'id', a.id, 'subject_id', a.subject_id, 'questionnaire', a.questionnaire,
 		                   'version', a.version, 'timepoint', a.timepoint, 'status', a.status,
-		                   'answers', (SELECT json_object_agg(x.item, x.value) FROM (
-		                       SELECT DISTINCT ON (item) item, value FROM answers
-		                       WHERE assessment_id = a.id ORDER BY item, id DESC) x)) ORDER BY a.id), '[]')
+		                   'answers', CASE WHEN a.status IN ('open', 'in_progress') THEN (
+		                       SELECT json_object_agg(x.item, x.value) FROM (
+		                           SELECT DISTINCT ON (item) item, value FROM answers
+		                           WHERE assessment_id = a.id ORDER BY item, id DESC) x) END)
+		                   ORDER BY a.id), '[]')
 		        FROM assessments a
 		        WHERE a.respondent_id = l.participant_id AND a.subject_id = l.participant_id) AS own
 		FROM telegram_links l

@@ -88,7 +88,7 @@ func (b *Bot) apply(ctx context.Context, in incoming) (out *outcome, err error) 
 		out = &outcome{in: in}
 		err = b.store.InChatTx(ctx, func(tx *store.ChatTx) error {
 			*out = outcome{in: in}
-			return b.applyInTx(ctx, tx, in, out, false)
+			return b.applyInTx(ctx, tx, in, out)
 		})
 		switch {
 		case errors.Is(err, errNothingToStore):
@@ -104,24 +104,27 @@ func (b *Bot) apply(ctx context.Context, in incoming) (out *outcome, err error) 
 }
 
 // applyInTx is the update's transaction: de-duplicate, lock the chat, load
-// what the engine needs, step, store the effects and the new state. shared
-// is a transaction that applies other chats' updates too (group): it
-// returns errApplyAlone, having written nothing, for a chat linked to no one.
-func (b *Bot) applyInTx(ctx context.Context, tx *store.ChatTx, in incoming, out *outcome, shared bool) error {
-	open := tx.Open
-	if shared {
-		open = tx.OpenShared
-	}
-	fresh, sess, err := open(ctx, in.updateID, in.chatID)
+// what the engine needs, step, store the effects and the new state.
+func (b *Bot) applyInTx(ctx context.Context, tx *store.ChatTx, in incoming, out *outcome) error {
+	fresh, sess, err := tx.Open(ctx, in.updateID, in.chatID)
 	if err != nil {
 		return err
 	}
-	if shared && sess == nil {
-		return errApplyAlone
+	ap, err := b.step(ctx, tx, in, out, fresh, sess)
+	if err != nil || ap == nil {
+		return err
 	}
+	return ap.save(ctx)
+}
+
+// step applies an opened update: it steps the engine and stores the
+// effects, all but the new state and the answers, which the returned
+// applier saves (nil: nothing to save). sess is nil for a chat linked to
+// no one; errNothingToStore says the update must leave no trace.
+func (b *Bot) step(ctx context.Context, tx *store.ChatTx, in incoming, out *outcome, fresh bool, sess *store.ChatSession) (*applier, error) {
 	if !fresh {
 		out.kind = "duplicate"
-		return nil
+		return nil, nil
 	}
 	now := b.now()
 	var st flows.State
@@ -142,38 +145,37 @@ func (b *Bot) applyInTx(ctx context.Context, tx *store.ChatTx, in incoming, out 
 		if late(sess, in) {
 			out.kind = "stale"
 			out.replies = []flows.Reply{{Kind: flows.ReplySend, Text: text(out.lang, msgLate)}}
-			return nil
+			return nil, nil
 		}
 		if in.event.Kind == flows.EventCommand && coordinatorCommands[in.event.Command] &&
 			questionnaires.Role(sess.Role) == questionnaires.RoleCoordinator && sess.Status != store.StatusWithdrawn {
 			out.kind = "applied"
 			out.coordinatorCommand = true
-			return nil
+			return nil, nil
 		}
 	}
 	env, assessments, err := b.loadEnv(ctx, tx, sess, st, in, now)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	next, replies, effects := flows.Step(env, st, in.event)
 	out.replies = replies
 	ap := newApplier(tx, in, now, sess, env, assessments)
 	for _, e := range effects {
 		if err := ap.apply(ctx, e); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if sess == nil && !ap.linked {
-		return errNothingToStore
+		return nil, errNothingToStore
 	}
 	out.kind = "applied"
 	out.answers = len(ap.answers)
 	out.participantID = ap.participantID
-	state, err := json.Marshal(next)
-	if err != nil {
-		return err
+	if ap.state, err = json.Marshal(next); err != nil {
+		return nil, err
 	}
-	return ap.save(ctx, state)
+	return ap, nil
 }
 
 // late reports a message that arrived after a newer one of the same chat

@@ -22,6 +22,7 @@ type applier struct {
 	erased        bool // this step erased the participant's data and link
 	// answers are stored with the conversation state, in one statement.
 	answers []store.NewAnswer
+	state   []byte // the conversation's new state, once stepped
 }
 
 func newApplier(tx *store.ChatTx, in incoming, now time.Time, sess *store.ChatSession, env flows.Env, loaded []*store.Assessment) *applier {
@@ -104,19 +105,35 @@ func (a *applier) assessment(ctx context.Context, key flows.TaskKey, version str
 	return id, nil
 }
 
-// save stores the new state and the answers the step gave. With the
-// participant erased there is no conversation left: the answers (none in
-// practice) go alone.
-func (a *applier) save(ctx context.Context, state []byte) error {
-	if a.erased {
-		for _, n := range a.answers {
-			if err := a.tx.SaveAnswer(ctx, n.AssessmentID, n.Item, n.Value, a.in.updateID, a.now); err != nil {
-				return err
-			}
-		}
-		return nil
+// save stores the new state and the answers the step gave.
+func (a *applier) save(ctx context.Context) error {
+	if cs, ok := a.conversationSave(); ok {
+		return a.tx.SaveConversations(ctx, []store.ConversationSave{cs})
 	}
-	return a.tx.SaveConversation(ctx, a.participantID, state, a.in.updateID, a.in.messageAt, a.now, a.answers)
+	return a.saveAnswersAlone(ctx)
+}
+
+// conversationSave is what save stores, for a shared transaction to store
+// with others'. ok is false when the step erased the participant: there is
+// no conversation left, and saveAnswersAlone stores the answers (none in
+// practice).
+func (a *applier) conversationSave() (_ store.ConversationSave, ok bool) {
+	if a.erased {
+		return store.ConversationSave{}, false
+	}
+	return store.ConversationSave{
+		ParticipantID: a.participantID, State: a.state, UpdateID: a.in.updateID,
+		MessageAt: a.in.messageAt, At: a.now, Answers: a.answers,
+	}, true
+}
+
+func (a *applier) saveAnswersAlone(ctx context.Context) error {
+	for _, n := range a.answers {
+		if err := a.tx.SaveAnswer(ctx, n.AssessmentID, n.Item, n.Value, a.in.updateID, a.now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *applier) audit(ctx context.Context, action string, detail map[string]any) error {

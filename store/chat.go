@@ -52,7 +52,7 @@ func (s *Store) chatStatements(ctx context.Context) (*chatStatements, error) {
 		query string
 	}{
 		{&cs.open, openChatSQL}, {&cs.openShared, openSharedSQL}, {&cs.reload, reloadChatSQL}, {&cs.assessments, assessmentsSQL},
-		{&cs.answer, saveAnswerSQL}, {&cs.save, saveConversationSQL}, {&cs.prompt, recordPromptsSQL},
+		{&cs.answer, saveAnswerSQL}, {&cs.save, saveConversationsSQL}, {&cs.prompt, recordPromptsSQL},
 	} {
 		st, err := s.db.PreparexContext(ctx, p.query)
 		if err != nil {
@@ -122,7 +122,8 @@ type ChatSession struct {
 	Own []*Assessment
 }
 
-// sessionSQL reads a linked chat's session and locks its conversation row.
+// selectSession reads a linked chat's session (the chat whose id is the
+// SQL expression chatID) and locks its conversation row.
 //
 // "current" tells whether the statement's snapshot saw the conversation
 // row it locked. When another transaction on the chat (another serve
@@ -130,7 +131,8 @@ type ChatSession struct {
 // returns the row as that transaction left it, but everything else here
 // was read as it was before: the caller must read the session again
 // (reloadChatSQL), now that the lock is held.
-const sessionSQL = `
+func selectSession(chatID string) string {
+	return `
 		SELECT l.participant_id, l.user_id, p.code, p.site, st.timezone, p.role,
 		       p.lang, p.status, p.baseline_date,
 		       k.version AS consent_version, k.agreed AS consent_agreed, k.decided_at AS consent_at,
@@ -154,33 +156,22 @@ const sessionSQL = `
 			SELECT version, agreed, decided_at FROM consents
 			WHERE participant_id = l.participant_id
 			ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true
-		WHERE l.chat_id = $1
+		WHERE l.chat_id = ` + chatID + `
 		FOR UPDATE OF c`
+}
 
 // openChatSQL records the update id and reads the session, in one round
 // trip.
-const openChatSQL = `
+var openChatSQL = `
 	WITH recorded AS (
 		INSERT INTO processed_updates (update_id) VALUES ($2)
 		ON CONFLICT (update_id) DO NOTHING RETURNING update_id)
 	SELECT EXISTS (SELECT 1 FROM recorded) AS fresh, s.*
 	FROM (SELECT 1) AS one
-	LEFT JOIN LATERAL (` + sessionSQL + `) s ON true`
-
-// openSharedSQL is openChatSQL for a transaction shared by several chats:
-// it records the update only for a linked chat, and takes the chat's lock
-// only if no one holds it.
-const openSharedSQL = `
-	WITH recorded AS (
-		INSERT INTO processed_updates (update_id)
-		SELECT $2 WHERE EXISTS (SELECT 1 FROM telegram_links WHERE chat_id = $1)
-		ON CONFLICT (update_id) DO NOTHING RETURNING update_id)
-	SELECT EXISTS (SELECT 1 FROM recorded) AS fresh, s.*
-	FROM (SELECT 1) AS one
-	LEFT JOIN LATERAL (` + sessionSQL + ` NOWAIT) s ON true`
+	LEFT JOIN LATERAL (` + selectSession("$1") + `) s ON true`
 
 // reloadChatSQL reads the session again under the lock Open took.
-const reloadChatSQL = `SELECT true AS fresh, s.* FROM (` + sessionSQL + `) s`
+var reloadChatSQL = `SELECT true AS fresh, s.* FROM (` + selectSession("$1") + `) s`
 
 // openRow is openChatSQL's row: every session column may be NULL.
 type openRow struct {
@@ -203,6 +194,7 @@ type openRow struct {
 	PromptMessageID sql.NullInt64  `db:"prompt_message_id"`
 	Current         sql.NullBool   `db:"current"`
 	Own             []byte         `db:"own"`
+	N               sql.NullInt64  `db:"n"` // OpenShared's: the update's place in the call
 }
 
 // Open begins applying update updateID from chatID, in one round trip: it
@@ -219,54 +211,38 @@ func (c *ChatTx) Open(ctx context.Context, updateID, chatID int64) (fresh bool, 
 	return c.open(ctx, c.stmts.open, updateID, chatID)
 }
 
-// ErrChatBusy is returned by OpenShared when another transaction holds the
-// chat's lock. The shared transaction can no longer be used.
-var ErrChatBusy = errors.New("chat locked by another transaction")
-
-// OpenShared is Open for a transaction that applies the updates of several
-// chats together. It never waits for a chat's lock, which could deadlock
-// with another process holding the chats in another order: when the lock
-// is taken it fails with ErrChatBusy, and the caller applies the updates
-// one by one. For a chat linked to no one it records nothing and returns
-// no session: such an update (a stranger's, an invite's) is applied on its
-// own, in a transaction it can roll back.
-func (c *ChatTx) OpenShared(ctx context.Context, updateID, chatID int64) (fresh bool, sess *ChatSession, err error) {
-	defer wrap(&err, "ChatTx.OpenShared(%d)", updateID)
-	fresh, sess, err = c.open(ctx, c.stmts.openShared, updateID, chatID)
-	var pqErr *pq.Error
-	if errors.As(err, &pqErr) && pqErr.Code == "55P03" { // lock_not_available
-		return false, nil, ErrChatBusy
-	}
-	return fresh, sess, err
-}
-
 func (c *ChatTx) open(ctx context.Context, st *sqlx.Stmt, updateID, chatID int64) (fresh bool, sess *ChatSession, err error) {
 	var r openRow
 	if err := c.stmt(ctx, st).GetContext(ctx, &r, chatID, updateID); err != nil {
 		return false, nil, err
 	}
+	sess, err = c.session(ctx, &r, chatID)
+	return r.Fresh, sess, err
+}
+
+// session makes the session of an open row, nil for a chat linked to no
+// one, reading it again if the row was read before a lock wait.
+func (c *ChatTx) session(ctx context.Context, r *openRow, chatID int64) (*ChatSession, error) {
 	if r.ParticipantID.Valid && !r.Current.Bool {
 		// Waited for the lock behind another process's update of this
 		// chat: read what it committed.
-		fresh := r.Fresh
-		if err := c.stmt(ctx, c.stmts.reload).GetContext(ctx, &r, chatID); err != nil {
-			return false, nil, err
+		if err := c.stmt(ctx, c.stmts.reload).GetContext(ctx, r, chatID); err != nil {
+			return nil, err
 		}
-		r.Fresh = fresh
 	}
 	if !r.ParticipantID.Valid {
-		return r.Fresh, nil, nil
+		return nil, nil
 	}
 	var own []*Assessment
 	if err := json.Unmarshal(r.Own, &own); err != nil {
-		return false, nil, err
+		return nil, err
 	}
 	for _, a := range own {
 		if a.Answers == nil {
 			a.Answers = map[string]*string{}
 		}
 	}
-	return r.Fresh, &ChatSession{
+	return &ChatSession{
 		ParticipantID: r.ParticipantID.Int64, UserID: r.UserID.Int64, Code: r.Code.String,
 		Site: r.Site.String, Timezone: r.Timezone.String, Role: r.Role.String, Lang: r.Lang,
 		Status: r.Status.String, BaselineDate: r.BaselineDate, ConsentVersion: r.ConsentVersion,
@@ -275,18 +251,6 @@ func (c *ChatTx) open(ctx context.Context, st *sqlx.Stmt, updateID, chatID int64
 		Own: own,
 	}, nil
 }
-
-const saveConversationSQL = `
-	WITH saved AS (
-		INSERT INTO answers (assessment_id, item, value, update_id, answered_at)
-		SELECT assessment, item, value, $3, $5
-		FROM unnest($6::bigint[], $7::text[], $8::text[]) AS a (assessment, item, value))
-	UPDATE conversations SET
-		state = $2,
-		last_update_id = CASE WHEN $4::timestamptz IS NULL THEN last_update_id ELSE $3 END,
-		last_message_at = coalesce($4, last_message_at),
-		updated_at = now()
-	WHERE participant_id = $1`
 
 // NewAnswer is an answer row to append; a nil Value records a skip.
 type NewAnswer struct {
@@ -303,24 +267,9 @@ type NewAnswer struct {
 // answers record updateID as the update that carried them.
 func (c *ChatTx) SaveConversation(ctx context.Context, participantID int64, state []byte, updateID int64, messageAt, now time.Time, answers []NewAnswer) (err error) {
 	defer wrap(&err, "ChatTx.SaveConversation(%d)", participantID)
-	var at sql.NullTime
-	if !messageAt.IsZero() {
-		at = sql.NullTime{Time: messageAt, Valid: true}
-	}
-	ids := make([]int64, len(answers))
-	items := make([]string, len(answers))
-	values := make([]sql.NullString, len(answers))
-	for i, a := range answers {
-		ids[i], items[i] = a.AssessmentID, a.Item
-		if a.Value != nil {
-			values[i] = sql.NullString{String: *a.Value, Valid: true}
-		}
-	}
-	// State goes as text: with lib/pq's binary_parameters a []byte would be
-	// sent as binary jsonb, which it is not.
-	_, err = c.stmt(ctx, c.stmts.save).ExecContext(ctx, participantID, string(state), updateID, at, now,
-		pq.Array(ids), pq.Array(items), pq.Array(values))
-	return err
+	return c.saveConversations(ctx, []ConversationSave{{
+		ParticipantID: participantID, State: state, UpdateID: updateID, MessageAt: messageAt, At: now, Answers: answers,
+	}})
 }
 
 const recordPromptsSQL = `

@@ -69,13 +69,21 @@ func newWorld(t *testing.T, fakeOpts ...telegramfake.Option) *world {
 // fake's are off too, so a battery does not take minutes.
 func (w *world) newBot(limits ...bot.Limits) *bot.Bot {
 	w.t.Helper()
+	return w.newBotWith(func(o *bot.Options) {
+		if len(limits) > 0 {
+			o.Limits = limits[0]
+		}
+	})
+}
+
+// newBotWith is newBot with options of the test's.
+func (w *world) newBotWith(set func(*bot.Options)) *bot.Bot {
+	w.t.Helper()
 	opts := bot.Options{
 		Token: w.fake.Token, APIURL: w.fake.URL, Store: w.st, Catalog: w.cat,
 		PollTimeout: 5 * time.Second, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
-	if len(limits) > 0 {
-		opts.Limits = limits[0]
-	}
+	set(&opts)
 	b, err := bot.New(opts)
 	if err != nil {
 		w.t.Fatal(err)

@@ -32,7 +32,7 @@ var deepLinkPayload = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 func TestCLIContract(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, 90*time.Second)
+	w := newWorld(t, 3*time.Minute)
 
 	// migrate, twice: the second run applies nothing and changes nothing.
 	w.must("migrate")
@@ -161,7 +161,7 @@ func checkInvitations(t *testing.T, invs []invitation, n int, username string) {
 
 func TestQuestionnairesContract(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, 60*time.Second)
+	w := newWorld(t, 3*time.Minute)
 	if r := w.run("questionnaires", "lint"); r.code != 0 {
 		t.Errorf("the built-in study does not lint clean: %v", r)
 	}

@@ -11,7 +11,7 @@ import (
 // input ends.
 func TestDemo(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, 90*time.Second)
+	w := newWorld(t, 3*time.Minute)
 	r := w.runWith([]string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL"}, strings.Repeat("1\n", 4), "demo")
 	if r.code != 0 {
 		t.Fatalf("%v", r)

@@ -128,7 +128,7 @@ func TestRemindersOfAnOverdueFollowUp(t *testing.T) {
 // `imrbot remind` sends at once, whatever the dispatcher's interval.
 func TestRemindIsSentAtOnce(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, 60*time.Second)
+	w := newWorld(t, 3*time.Minute)
 	baseline, _ := overdueBaseline()
 	w.must("site", "add", "OSL", "--name", "Oslo")
 	ann := w.invite("--site", "OSL", "--role", "consumer", "--lang", "en", "--baseline-date", baseline.Format(time.DateOnly))[0]

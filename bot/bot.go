@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
@@ -61,7 +61,11 @@ type Bot struct {
 	prompts     *prompts
 	zones       sync.Map      // site time zone name -> *time.Location
 	slots       chan struct{} // one per update being applied alone
-	group       *group        // nil: every update alone
+	client      tgbot.HttpClient
+	apiURL      string
+	token       string
+	pollTimeout time.Duration
+	group       *group // nil: every update alone
 
 	// work is the context queued work runs in: intake may stop (a request
 	// ends, polling is cancelled) while an accepted update still applies.
@@ -108,14 +112,13 @@ func New(opts Options) (*Bot, error) {
 		transport.MaxIdleConnsPerHost = 128
 		client = &http.Client{Timeout: pollTimeout + 15*time.Second, Transport: transport}
 	}
+	b.client, b.token, b.pollTimeout = wholeBodyClient{client}, opts.Token, pollTimeout
+	b.apiURL = strings.TrimSuffix(cmp.Or(opts.APIURL, "https://api.telegram.org"), "/")
+	// The library sends; updates come in through Poll and WebhookHandler,
+	// which are the bot's own.
 	tgOpts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(pollTimeout, wholeBodyClient{client}),
-		// Our handler only queues the update on its chat's queue, so running
-		// it in the library's goroutine keeps each chat's updates in order.
-		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithDefaultHandler(b.onPolled),
-		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message", "edited_message", "callback_query", "my_chat_member"}),
+		tgbot.WithHTTPClient(pollTimeout, b.client),
 		tgbot.WithErrorsHandler(func(err error) {
 			if !errors.Is(err, context.Canceled) {
 				b.log.Warn("telegram", slog.Any("err", err))
@@ -146,20 +149,10 @@ func (b *Bot) Username(ctx context.Context) (string, error) {
 	return me.Username, nil
 }
 
-// Poll takes updates by long polling until ctx ends, first removing any
-// webhook (Telegram refuses getUpdates while one is set). Then it waits
-// for the updates already taken to be applied.
-//
-// go-telegram/bot confirms a batch of updates to Telegram (by asking for
-// the next offset) as soon as it has queued them, before they are applied:
-// updates taken but not yet applied when the process dies are lost. The
-// window is the local queue; webhook mode has none.
-func (b *Bot) Poll(ctx context.Context) error {
+func (b *Bot) deleteWebhook(ctx context.Context) error {
 	if _, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
-		return fmt.Errorf("bot.Poll: deleteWebhook: %w", err)
+		return fmt.Errorf("deleteWebhook: %w", err)
 	}
-	b.tg.Start(ctx)
-	b.Drain(30 * time.Second)
 	return nil
 }
 
@@ -174,27 +167,6 @@ func (b *Bot) Drain(timeout time.Duration) {
 		b.log.Warn("shutting down with updates still being applied")
 	}
 	b.stopWork()
-}
-
-// onPolled is go-telegram/bot's handler in polling mode: queue the update
-// on its chat and return at once.
-func (b *Bot) onPolled(_ context.Context, _ *tgbot.Bot, u *models.Update) {
-	in, ok := readUpdate(u)
-	if !ok {
-		b.metrics.updatesApplied.WithLabelValues("ignored").Inc()
-		return
-	}
-	b.inflight.Add(1)
-	b.serial.Submit(in.chatID, func() {
-		defer b.inflight.Done()
-		out, err := b.applyRetrying(b.work, in)
-		if err != nil {
-			b.log.Error("update lost", slog.Int64("update", in.updateID), slog.Any("err", err))
-			b.tellFailure(in)
-			return
-		}
-		b.render(b.work, out)
-	})
 }
 
 // applyRetrying applies a polled update, retrying briefly: polling has

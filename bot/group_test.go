@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -70,13 +71,19 @@ func groupFigures(t *testing.T, reg *prometheus.Registry) (transactions, updates
 }
 
 // TestAnswerToABusyChatWaitsAloneAndOthersGoOn holds one chat's lock, as
-// another serve process applying its update would. With one shared
-// transaction at a time, a transaction that waited for that lock would
-// hold up every other chat: it must give up at once, leave the busy
-// chat's answer to wait on its own, and go on with the others.
+// another serve process applying its update would (in webhook mode, where
+// several processes share the updates). With one shared transaction at a
+// time, a transaction that waited for that lock would hold up every other
+// chat: it must give up at once, leave the busy chat's answer to wait on
+// its own, and go on with the others.
 func TestAnswerToABusyChatWaitsAloneAndOthersGoOn(t *testing.T) {
 	w := newWorld(t)
-	w.poll(w.newBotWith(func(o *bot.Options) { o.GroupTransactions = 1 }))
+	b := w.newBotWith(func(o *bot.Options) { o.GroupTransactions = 1 })
+	srv := httptest.NewServer(b.WebhookHandler("busy-secret"))
+	t.Cleanup(srv.Close)
+	if err := b.SetWebhook(w.ctx, srv.URL, "busy-secret"); err != nil {
+		t.Fatal(err)
+	}
 	var busy, free *person
 	var busyQ, freeQ telegramfake.Message
 	for _, pp := range []struct {

@@ -23,7 +23,7 @@ func (b *Bot) SetWebhook(ctx context.Context, url, secret string) error {
 	_, err := b.tg.SetWebhook(ctx, &tgbot.SetWebhookParams{
 		URL:            url,
 		SecretToken:    secret,
-		AllowedUpdates: []string{"message", "edited_message", "callback_query", "my_chat_member"},
+		AllowedUpdates: allowedUpdates,
 		// Telegram's most (the default is 40): an update waits in Telegram
 		// while all connections are busy, and the more arrive at once, the
 		// more answers share a transaction (see group).

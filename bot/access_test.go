@@ -126,6 +126,9 @@ func TestClinicianRatesConsumer(t *testing.T) {
 	if rated != answered {
 		t.Errorf("%d answers about the consumer, %d given", rated, answered)
 	}
+	// Rated: still the clinician's consumer, with nothing left to rate.
+	k.u.Send("/rate " + strings.ToLower(consumer))
+	k.containing("There is nothing to rate for " + consumer + " right now.")
 }
 
 func TestCoordinatorRatesTheirSiteAtTwelveMonths(t *testing.T) {

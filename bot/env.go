@@ -108,9 +108,7 @@ func (b *Bot) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSes
 		if st.Rating != nil && *st.Rating == r.ID {
 			env.Tasks = tasks
 		}
-		if open > 0 {
-			env.Ratees = append(env.Ratees, flows.Ratee{ParticipantID: r.ID, Code: r.Code, Open: open, Tasks: tasks})
-		}
+		env.Ratees = append(env.Ratees, flows.Ratee{ParticipantID: r.ID, Code: r.Code, Open: open, Tasks: tasks})
 	}
 	return env, assessments, nil
 }

@@ -19,7 +19,7 @@ type Env struct {
 	// consented yet, Tasks are what would be open if they consented at Now:
 	// the engine shows the first question right after RecordConsent.
 	Tasks  []Task
-	Ratees []Ratee // clinicians: consumers with open ratings
+	Ratees []Ratee // clinicians: their consumers (Open 0: nothing to rate now)
 	Invite *Invite // only for a /start CODE event: the adapter's lookup of CODE
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"log/slog"
 	"sync"
 	"time"
@@ -32,8 +33,14 @@ type Limits struct {
 var TelegramLimits = Limits{Global: 30, GlobalBurst: 5, PerChat: 1, PerChatBurst: 3}
 
 // ErrUnreachable is returned when Telegram refuses to deliver to a chat
-// (403: the person blocked the bot or deleted their account).
+// (403: the person blocked the bot or deleted their account; 400 "chat not
+// found": the chat is gone).
 var ErrUnreachable = errors.New("participant unreachable")
+
+// ErrRejected is returned when Telegram refuses a message itself (any
+// other 400: too long, unparsable, a bad button). Sending it again would
+// be refused again.
+var ErrRejected = errors.New("message rejected by Telegram")
 
 // maxAttempts bounds how often one message is retried after a 429.
 const maxAttempts = 5
@@ -153,10 +160,13 @@ func (s *Sender) do(ctx context.Context, chatID int64, cost budget, call func() 
 			if err := s.Sleep(ctx, wait); err != nil {
 				return err
 			}
-		case errors.Is(err, tgbot.ErrorForbidden):
+		case errors.Is(err, tgbot.ErrorForbidden),
+			errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "chat not found"):
 			s.metrics.forbidden.Inc()
 			s.markUnreachable(ctx, chatID, err.Error())
 			return fmt.Errorf("%w: %w", ErrUnreachable, err)
+		case errors.Is(err, tgbot.ErrorBadRequest):
+			return fmt.Errorf("%w: %w", ErrRejected, err)
 		default:
 			return err
 		}

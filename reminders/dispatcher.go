@@ -51,6 +51,9 @@ type Dispatcher struct {
 	// Unreachable recognises a Messenger error meaning 403 beyond
 	// ErrUnreachable (the bot's own sentinel, say); nil: ErrUnreachable only.
 	Unreachable func(error) bool
+	// Rejected recognises a Messenger error meaning Telegram refused the
+	// message itself (a 400): it fails at once, as it would every time.
+	Rejected func(error) bool
 	// Owner names this dispatcher in claimed_by; "" makes one up.
 	Owner        string
 	Workers      int
@@ -308,8 +311,12 @@ func (d *Dispatcher) failed(ctx context.Context, r store.Reminder, in sendCheck,
 		log.Info("participant unreachable", slog.String("participant", in.recipient.Code), slog.Bool("changed", changed))
 		return outUnreachable
 	}
-	if r.Attempts >= d.MaxAttempts {
-		if err := d.Store.FailReminder(ctx, r.ID, d.Owner, now, "gave up", sendErr.Error()); err != nil {
+	if rejected := d.Rejected != nil && d.Rejected(sendErr); rejected || r.Attempts >= d.MaxAttempts {
+		why := "gave up"
+		if rejected {
+			why = "rejected"
+		}
+		if err := d.Store.FailReminder(ctx, r.ID, d.Owner, now, why, sendErr.Error()); err != nil {
 			log.Error("cannot record failed reminder", slog.Any("err", err))
 			return outLost
 		}

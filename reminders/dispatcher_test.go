@@ -277,3 +277,51 @@ func TestClinicianJoiningLateGetsOneRatingReminder(t *testing.T) {
 		t.Errorf("first reminder %+v is not about rating %s", got[0], consumer)
 	}
 }
+
+// TestBadRequestIsNotRetried: Telegram's 400 says sending again would be
+// refused again. "chat not found" means the chat is gone: the participant
+// is unreachable. Any other (the message itself refused) fails the
+// reminder at once instead of 24 attempts over a day.
+func TestBadRequestIsNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		description, status, note string
+		unreachable                bool
+	}{
+		{"Bad Request: chat not found", store.ReminderFailed, "", true},
+		{"Bad Request: message is too long", store.ReminderFailed, "rejected", false},
+	} {
+		t.Run(tc.description, func(t *testing.T) {
+			w := newWorld(t, bot.Limits{}, telegramfake.WithoutLimits())
+			d := w.dispatcher("serve-1")
+			code := w.enrol("consumer", "", "")
+			w.tick(d)
+			w.fake.FailNext("sendMessage", http.StatusBadRequest, tc.description, 0)
+			in := newInbox()
+			for _, at := range []string{"09:00", "09:01", "09:03"} {
+				w.clock.Set(osloTime("2025-03-21 " + at))
+				w.tick(d)
+				in.collect(w, w.clock.Now())
+			}
+			if got := in.times(code); len(got) != 0 {
+				t.Errorf("received at %v, want the refused reminder not sent again", got)
+			}
+			rs, err := w.st.RemindersOf(w.ctx, w.ids[code])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rs {
+				if r.Timepoint == "baseline" && r.Step == "due+7" &&
+					(r.Status != tc.status || r.Attempts != 1 || (tc.note != "" && r.Note.String != tc.note)) {
+					t.Errorf("due+7 is %s (%s) after %d attempts, want %s (%s) after 1", r.Status, r.Note.String, r.Attempts, tc.status, tc.note)
+				}
+			}
+			p, err := w.st.ParticipantByCode(w.ctx, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Status == store.StatusUnreachable; got != tc.unreachable {
+				t.Errorf("participant is %s, unreachable want %v", p.Status, tc.unreachable)
+			}
+		})
+	}
+}

@@ -135,6 +135,7 @@ func (w *world) dispatcher(owner string) *reminders.Dispatcher {
 		Store: w.st, Messenger: s, Catalog: w.catalog, Now: w.clock.Now, Logger: quiet(),
 		Hours: hours, Owner: owner,
 		Unreachable: func(err error) bool { return errors.Is(err, bot.ErrUnreachable) },
+		Rejected:    func(err error) bool { return errors.Is(err, bot.ErrRejected) },
 	}
 	s.OnUnreachable = d.NotifyUnreachable
 	return d

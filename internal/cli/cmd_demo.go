@@ -87,6 +87,7 @@ func (c *DemoCmd) Run(app *App) error {
 	dispatcher := &reminders.Dispatcher{
 		Store: st, Catalog: catalog, Messenger: b.Sender(), Now: app.Now, Logger: logger,
 		Unreachable: func(err error) bool { return errors.Is(err, bot.ErrUnreachable) },
+		Rejected:    func(err error) bool { return errors.Is(err, bot.ErrRejected) },
 	}
 	remind := func() {
 		m := &reminders.Manual{Store: st, Catalog: catalog}

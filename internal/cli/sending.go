@@ -27,6 +27,7 @@ func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg
 		Store: st, Catalog: catalog, Now: app.Now, Logger: app.Logger,
 		Interval: rcfg.Interval, Hours: rcfg.Hours,
 		Unreachable: func(err error) bool { return errors.Is(err, bot.ErrUnreachable) },
+		Rejected:    func(err error) bool { return errors.Is(err, bot.ErrRejected) },
 	}
 	b, err := bot.New(bot.Options{
 		Token: token, APIURL: apiURL, Store: st, Catalog: catalog,

@@ -57,7 +57,8 @@ type Bot struct {
 	metrics     *Metrics
 	sender      *Sender
 	coordinator CoordinatorCommands
-	serial      *serial
+	serial      *serial // applies, per chat
+	replies     *serial // renders, per chat
 	prompts     *prompts
 	zones       sync.Map      // site time zone name -> *time.Location
 	slots       chan struct{} // one per update being applied alone
@@ -81,7 +82,8 @@ func New(opts Options) (*Bot, error) {
 	}
 	b := &Bot{
 		store: opts.Store, catalog: opts.Catalog, log: opts.Logger, now: opts.Now,
-		metrics: opts.Metrics, coordinator: opts.Coordinator, serial: newSerial(),
+		metrics: opts.Metrics, coordinator: opts.Coordinator,
+		serial: newSerial(), replies: newSerial(),
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)

@@ -148,7 +148,7 @@ func (b *Bot) applyPolled(updates []*models.Update) (failed incoming, ok bool) {
 			}
 			applied.Done()
 			if err == nil {
-				b.render(b.work, out)
+				b.reply(out)
 			}
 		})
 	}

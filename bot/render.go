@@ -9,6 +9,17 @@ import (
 	"github.com/imrbot/imrbot/flows"
 )
 
+// reply queues the rendering of an applied update behind its chat's
+// earlier replies. The chat's next update need not wait for it: it is
+// applied as soon as this one has committed, and its replies follow these.
+func (b *Bot) reply(out *outcome) {
+	b.inflight.Add(1)
+	b.replies.Submit(out.in.chatID, func() {
+		defer b.inflight.Done()
+		b.render(b.work, out)
+	})
+}
+
 // render shows an applied update's replies: the button tap is answered
 // (with the engine's notice, if any) and the answered question edited
 // while the new messages are sent in order; render returns when all are
@@ -35,7 +46,13 @@ func (b *Bot) render(ctx context.Context, out *outcome) {
 	if out.coordinatorCommand {
 		out.replies = b.coordinatorReply(ctx, out)
 	}
+	// The question to edit is the latest asked, which the chat's previous
+	// reply, rendered just before this one, may have sent after this
+	// update was applied.
 	prompt := out.promptMessageID
+	if out.participantID != 0 {
+		prompt = b.prompts.Latest(out.participantID, prompt)
+	}
 	for _, r := range out.replies {
 		var err error
 		switch r.Kind {

@@ -3,9 +3,10 @@ package bot
 import "sync"
 
 // serial runs the work of one chat one item at a time, in submission order,
-// while different chats run concurrently. The database row lock already
-// serialises a chat across processes; this keeps the goroutines of one
-// process from queueing on that lock, and keeps a chat's replies in order.
+// while different chats run concurrently. The bot has two: one applies a
+// chat's updates in order (the database row lock already serialises a chat
+// across processes; this keeps the goroutines of one process from
+// queueing on that lock), the other sends a chat's replies in order.
 // A chat with nothing queued costs nothing: its entry is removed.
 type serial struct {
 	mu     sync.Mutex

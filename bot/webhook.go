@@ -91,7 +91,7 @@ func (b *Bot) receive(ctx context.Context, u *models.Update) error {
 		out, err := b.apply(ctx, in)
 		applied <- err
 		if err == nil {
-			b.render(b.work, out)
+			b.reply(out)
 		}
 	})
 	select {

@@ -285,7 +285,7 @@ func TestClinicianJoiningLateGetsOneRatingReminder(t *testing.T) {
 func TestBadRequestIsNotRetried(t *testing.T) {
 	for _, tc := range []struct {
 		description, status, note string
-		unreachable                bool
+		unreachable               bool
 	}{
 		{"Bad Request: chat not found", store.ReminderFailed, "", true},
 		{"Bad Request: message is too long", store.ReminderFailed, "rejected", false},

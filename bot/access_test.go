@@ -152,3 +152,22 @@ func TestCoordinatorRatesTheirSiteAtTwelveMonths(t *testing.T) {
 		t.Errorf("%d of 2 site ratings completed, %d answers given, %d stored", done, answered, count(t, "answers"))
 	}
 }
+
+// TestLinkingStoresTheChatsLanguage: a participant invited without a
+// language gets their Telegram app's (so reminders, which come from no
+// chat update, speak it); one invited with a language keeps it.
+func TestLinkingStoresTheChatsLanguage(t *testing.T) {
+	w := newWorld(t)
+	w.poll(w.newBot())
+	for _, tc := range []struct{ invited, app, want string }{
+		{"", "nb", "nb"}, {"", "de", "en"}, {"en", "nb", "en"},
+	} {
+		code, invite := w.invite(store.NewParticipant{Lang: tc.invited})
+		p := w.person(tc.app)
+		p.u.Start(invite)
+		p.reply()
+		if got := w.scalar(`SELECT lang FROM participants WHERE code = $1`, code); got != tc.want {
+			t.Errorf("invited with %q, app in %q: stored %v, want %q", tc.invited, tc.app, got, tc.want)
+		}
+	}
+}

@@ -43,8 +43,14 @@ func (a *applier) apply(ctx context.Context, e flows.Effect) error {
 			return err
 		}
 		a.participantID, a.linked = e.ParticipantID, true
-		if a.env.Invite != nil {
-			a.actor = a.env.Invite.Code
+		if inv := a.env.Invite; inv != nil {
+			a.actor = inv.Code
+			// The language the chat speaks from now on (the invitation's,
+			// else the Telegram app's) is stored, so that reminders, sent
+			// outside any chat update, speak it too.
+			if err := a.tx.SetParticipantLang(ctx, e.ParticipantID, inv.Lang); err != nil {
+				return err
+			}
 		}
 		return a.audit(ctx, "link", nil)
 	case flows.RecordConsent:

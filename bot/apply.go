@@ -73,9 +73,8 @@ func (b *Bot) apply(ctx context.Context, in incoming) (out *outcome, err error) 
 		return b.applyMembership(ctx, in)
 	}
 	if b.group != nil && groupable(in) {
-		out, alone, err := b.group.apply(in)
-		if !alone {
-			return out, err
+		if out, alone := b.group.apply(in); !alone {
+			return out, nil
 		}
 	}
 	select {

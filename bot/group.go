@@ -39,7 +39,6 @@ type group struct {
 type groupItem struct {
 	in    incoming
 	out   *outcome
-	err   error
 	alone bool // not applied: apply on its own
 	done  chan struct{}
 }
@@ -57,7 +56,7 @@ func groupable(in incoming) bool {
 
 // apply applies in with others and returns its outcome; alone is true when
 // the group did not apply it.
-func (g *group) apply(in incoming) (out *outcome, alone bool, err error) {
+func (g *group) apply(in incoming) (out *outcome, alone bool) {
 	it := &groupItem{in: in, done: make(chan struct{})}
 	g.mu.Lock()
 	g.queue = append(g.queue, it)
@@ -67,7 +66,7 @@ func (g *group) apply(in incoming) (out *outcome, alone bool, err error) {
 	}
 	g.mu.Unlock()
 	<-it.done
-	return it.out, it.alone, it.err
+	return it.out, it.alone
 }
 
 func (g *group) lead() {

@@ -34,7 +34,7 @@ func TestConsumerCompletesBaselineBattery(t *testing.T) {
 	if completed != len(battery) {
 		t.Errorf("%d of %d baseline assessments completed", completed, len(battery))
 	}
-	if dup := w.int(`SELECT count(*) FROM (SELECT 1 FROM answers GROUP BY assessment_id, item HAVING count(*) > 1) d`); dup != 0 {
+	if dup := w.itemsAnsweredTwice(); dup != 0 {
 		t.Errorf("%d items answered more than once", dup)
 	}
 	// Every answered question lost its keyboard and shows the answer.

@@ -280,3 +280,10 @@ func (w *world) int(query string, args ...any) int {
 	}
 	return n
 }
+
+// itemsAnsweredTwice counts the items with more than one answer row: a
+// duplicated or double-applied update would make one.
+func (w *world) itemsAnsweredTwice() int {
+	w.t.Helper()
+	return w.int(`SELECT count(*) FROM (SELECT 1 FROM answers GROUP BY assessment_id, item HAVING count(*) > 1) d`)
+}

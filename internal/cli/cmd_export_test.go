@@ -239,8 +239,17 @@ func TestReportFormats(t *testing.T) {
 	if !strings.Contains(stdout.String(), "hope_total") {
 		t.Errorf("text report on stdout lacks hope_total:\n%s", stdout)
 	}
+	// The compared timepoints can be chosen (here the other way round).
+	app, stdout, _ = exportApp(t, env)
+	if err := (&ReportCmd{Format: "csv", From: "m12", To: "baseline"}).Run(app); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "m12-baseline") {
+		t.Errorf("csv report from m12 to baseline does not say so:\n%s", stdout)
+	}
 	audit := auditDetails(t, env, "report")
-	if len(audit) != 4 || audit[2]["format"] != "html" || audit[3]["file"] != "-" || audit[0]["actor"] != "cli:alice" {
+	if len(audit) != 5 || audit[2]["format"] != "html" || audit[3]["file"] != "-" || audit[0]["actor"] != "cli:alice" ||
+		audit[3]["from"] != "baseline" || audit[4]["from"] != "m12" || audit[4]["to"] != "baseline" {
 		t.Errorf("report audit rows %v", audit)
 	}
 	app, _, _ = exportApp(t, env)
@@ -287,6 +296,8 @@ func TestExportAndReportCommandLine(t *testing.T) {
 		{"export", "--out", filepath.Join(dir, "x.csv")},
 		{"export", "--format", "long", "--codebook", filepath.Join(dir, "cb.csv")},
 		{"report", "--format", "pdf", "--out", filepath.Join(dir, "r.pdf")},
+		{"report", "--from", "m99", "--out", filepath.Join(dir, "r.txt")},
+		{"report", "--from", "m12", "--to", "m12", "--out", filepath.Join(dir, "r.txt")},
 	} {
 		out, errOut, code := run(t, env, args...)
 		if code != 2 || out != "" || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {

@@ -27,7 +27,7 @@ type outcome struct {
 	kind            string // applied, duplicate, stale, stranger, membership
 	participantID   int64  // 0: the chat is linked to no one
 	lang            string
-	promptMessageID int64
+	promptMessageID int64 // as the update read it; render takes the latest
 	replies         []flows.Reply
 	answers         int
 	// coordinatorCommand is a coordinator's /due, /remind or /status, run
@@ -130,7 +130,7 @@ func (b *Bot) step(ctx context.Context, tx *store.ChatTx, in incoming, out *outc
 	out.lang = participantLang("", in.userLang)
 	if sess != nil {
 		out.participantID = sess.ParticipantID
-		out.promptMessageID = b.prompts.Latest(sess.ParticipantID, sess.PromptMessageID.Int64)
+		out.promptMessageID = sess.PromptMessageID.Int64
 		out.lang = participantLang(sess.Lang.String, in.userLang)
 		if err := json.Unmarshal(sess.State, &st); err != nil {
 			// A state this version cannot read starts over at the first

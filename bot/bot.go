@@ -151,6 +151,8 @@ func (b *Bot) Username(ctx context.Context) (string, error) {
 	return me.Username, nil
 }
 
+// deleteWebhook removes any webhook: Telegram refuses getUpdates while one
+// is set.
 func (b *Bot) deleteWebhook(ctx context.Context) error {
 	if _, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
 		return fmt.Errorf("deleteWebhook: %w", err)
@@ -171,8 +173,8 @@ func (b *Bot) Drain(timeout time.Duration) {
 	b.stopWork()
 }
 
-// applyRetrying applies a polled update, retrying briefly: polling has
-// already confirmed it to Telegram, so this is its only chance.
+// applyRetrying applies a polled update, retrying briefly before Poll
+// gives up on this round and asks Telegram for it again.
 func (b *Bot) applyRetrying(ctx context.Context, in incoming) (*outcome, error) {
 	var err error
 	for attempt, wait := 0, 100*time.Millisecond; attempt < 5; attempt, wait = attempt+1, wait*2 {

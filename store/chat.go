@@ -194,7 +194,6 @@ type openRow struct {
 	PromptMessageID sql.NullInt64  `db:"prompt_message_id"`
 	Current         sql.NullBool   `db:"current"`
 	Own             []byte         `db:"own"`
-	N               sql.NullInt64  `db:"n"` // OpenShared's: the update's place in the call
 }
 
 // Open begins applying update updateID from chatID, in one round trip: it
@@ -208,12 +207,8 @@ type openRow struct {
 // or erasing takes the same row.)
 func (c *ChatTx) Open(ctx context.Context, updateID, chatID int64) (fresh bool, sess *ChatSession, err error) {
 	defer wrap(&err, "ChatTx.Open(%d)", updateID)
-	return c.open(ctx, c.stmts.open, updateID, chatID)
-}
-
-func (c *ChatTx) open(ctx context.Context, st *sqlx.Stmt, updateID, chatID int64) (fresh bool, sess *ChatSession, err error) {
 	var r openRow
-	if err := c.stmt(ctx, st).GetContext(ctx, &r, chatID, updateID); err != nil {
+	if err := c.stmt(ctx, c.stmts.open).GetContext(ctx, &r, chatID, updateID); err != nil {
 		return false, nil, err
 	}
 	sess, err = c.session(ctx, &r, chatID)
@@ -257,19 +252,6 @@ type NewAnswer struct {
 	AssessmentID int64
 	Item         string
 	Value        *string
-}
-
-// SaveConversation stores the conversation state after an update, with the
-// answers the update gave (appended in the same statement: one round trip
-// for the usual update, one answer and the new state). updateID and
-// messageAt are the update's and its message's date (zero for a button
-// tap, which has none), kept to recognise a message that arrives late; the
-// answers record updateID as the update that carried them.
-func (c *ChatTx) SaveConversation(ctx context.Context, participantID int64, state []byte, updateID int64, messageAt, now time.Time, answers []NewAnswer) (err error) {
-	defer wrap(&err, "ChatTx.SaveConversation(%d)", participantID)
-	return c.saveConversations(ctx, []ConversationSave{{
-		ParticipantID: participantID, State: state, UpdateID: updateID, MessageAt: messageAt, At: now, Answers: answers,
-	}})
 }
 
 const recordPromptsSQL = `

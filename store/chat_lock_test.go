@@ -49,8 +49,10 @@ func TestOpenAfterWaitingSeesWhatTheOtherCommitted(t *testing.T) {
 			return err
 		}
 		v := "4"
-		if err := tx.SaveConversation(ctx, s.ParticipantID, []byte(`{"phase":"first"}`), 1, time.Time{}, time.Now(),
-			[]store.NewAnswer{{AssessmentID: id, Item: "q1", Value: &v}}); err != nil {
+		if err := tx.SaveConversations(ctx, []store.ConversationSave{{
+			ParticipantID: s.ParticipantID, State: []byte(`{"phase":"first"}`), UpdateID: 1, At: time.Now(),
+			Answers: []store.NewAnswer{{AssessmentID: id, Item: "q1", Value: &v}},
+		}}); err != nil {
 			return err
 		}
 		go func() {

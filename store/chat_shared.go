@@ -38,7 +38,7 @@ var openSharedSQL = `
 		SELECT r.update_id FROM req r
 		WHERE EXISTS (SELECT 1 FROM telegram_links WHERE chat_id = r.chat_id)
 		ON CONFLICT (update_id) DO NOTHING RETURNING update_id)
-	SELECT r.n, r.update_id IN (SELECT update_id FROM recorded) AS fresh, s.*
+	SELECT r.update_id IN (SELECT update_id FROM recorded) AS fresh, s.*
 	FROM req r
 	LEFT JOIN LATERAL (` + selectSession("r.chat_id") + ` NOWAIT) s ON true
 	ORDER BY r.n`
@@ -108,15 +108,11 @@ const saveConversationsSQL = `
 	FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[]) AS v (participant_id, state, update_id, message_at)
 	WHERE c.participant_id = v.participant_id`
 
-// SaveConversations stores what several updates (of different chats) did,
-// in one statement: each conversation's new state and the answers each
-// update gave, recording the update that carried them.
+// SaveConversations stores what updates (one, or several of different
+// chats) did, in one statement: each conversation's new state and the
+// answers each update gave, recording the update that carried them.
 func (c *ChatTx) SaveConversations(ctx context.Context, saves []ConversationSave) (err error) {
 	defer wrap(&err, "ChatTx.SaveConversations(%d)", len(saves))
-	return c.saveConversations(ctx, saves)
-}
-
-func (c *ChatTx) saveConversations(ctx context.Context, saves []ConversationSave) error {
 	if len(saves) == 0 {
 		return nil
 	}
@@ -146,7 +142,7 @@ func (c *ChatTx) saveConversations(ctx context.Context, saves []ConversationSave
 			values = append(values, v)
 		}
 	}
-	_, err := c.stmt(ctx, c.stmts.save).ExecContext(ctx,
+	_, err = c.stmt(ctx, c.stmts.save).ExecContext(ctx,
 		pq.Array(participants), pq.Array(states), pq.Array(updates), pq.Array(messageAt),
 		pq.Array(assessments), pq.Array(items), pq.Array(values), pq.Array(answerUpdates), pq.Array(answeredAt))
 	return err

@@ -130,10 +130,10 @@ func TestAnswersAppendOnlyLatestCurrent(t *testing.T) {
 				return err
 			}
 		}
-		if err := tx.SaveConversation(ctx, s.ParticipantID, []byte(`{"phase":"walking"}`), 6, now, now, []store.NewAnswer{
-			{AssessmentID: id, Item: "q2", Value: &one},
-			{AssessmentID: id, Item: "q3"},
-		}); err != nil {
+		if err := tx.SaveConversations(ctx, []store.ConversationSave{{
+			ParticipantID: s.ParticipantID, State: []byte(`{"phase":"walking"}`), UpdateID: 6, MessageAt: now, At: now,
+			Answers: []store.NewAnswer{{AssessmentID: id, Item: "q2", Value: &one}, {AssessmentID: id, Item: "q3"}},
+		}}); err != nil {
 			return err
 		}
 		got, err = tx.Assessments(ctx, s.ParticipantID, []int64{s.ParticipantID})

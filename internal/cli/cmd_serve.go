@@ -23,7 +23,36 @@ import (
 
 // ServeCmd is `imrbot serve`: the bot, the reminder dispatcher and the HTTP
 // listener (/healthz, /metrics, and the webhook in webhook mode).
-type ServeCmd struct{}
+type ServeCmd struct {
+	// Timeouts are the HTTP listener's; nil is listenerTimeouts. Tests
+	// shorten them to see a slow client cut off.
+	Timeouts *httpTimeouts `kong:"-"`
+}
+
+// httpTimeouts bound each phase of an HTTP connection.
+type httpTimeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// listenerTimeouts keep a client that sends slowly, or not at all, from
+// holding a connection (and its goroutine) open: a webhook update is a few
+// kilobytes that Telegram sends at once, so 15 s to read a whole request
+// is generous. The write timeout runs from the end of the headers to the
+// end of the response and so covers the webhook handler, which answers
+// only once the update is committed; it stays well inside Telegram's own
+// wait. Idle keep-alive connections are dropped after two minutes.
+var listenerTimeouts = httpTimeouts{ReadHeader: 10 * time.Second, Read: 15 * time.Second, Write: 60 * time.Second, Idle: 2 * time.Minute}
+
+// newHTTPServer is serve's HTTP server with every timeout set.
+func newHTTPServer(h http.Handler, t httpTimeouts) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
+	}
+}
 
 // webhookSecret is what Telegram accepts as a webhook secret token.
 var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -120,7 +149,11 @@ func (c *ServeCmd) Run(app *App) error {
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.listen, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	timeouts := listenerTimeouts
+	if c.Timeouts != nil {
+		timeouts = *c.Timeouts
+	}
+	srv := newHTTPServer(mux, timeouts)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	app.Logger.Info("listening", slog.String("addr", ln.Addr().String()))

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -123,3 +124,149 @@ func get(t *testing.T, ctx context.Context, url string) string {
 	}
 	return string(b)
 }
+
+// startServe runs serve with env until the test ends and returns once its
+// listener answers /healthz.
+func startServe(t *testing.T, ctx context.Context, cmd *ServeCmd, env map[string]string) {
+	t.Helper()
+	sctx, stop := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- cmd.Run(testApp(t, sctx, env, io.Discard)) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+env["LISTEN_ADDR"]+"/healthz", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case err := <-served:
+			t.Fatalf("serve ended before it listened: %v", err)
+		case <-ctx.Done():
+			t.Fatal("serve never answered /healthz")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// closedByServer reads conn until the server closes it, or gives up when
+// ctx ends; it reports whether the server closed it.
+func closedByServer(ctx context.Context, conn net.Conn) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = io.Copy(io.Discard, conn)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		conn.Close()
+		<-done
+		return false
+	}
+}
+
+func TestServeCutsOffASlowBody(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	fake := telegramfake.New(telegramfake.WithoutLimits())
+	defer fake.Close()
+	addr := freeAddr(t)
+	env := map[string]string{
+		"DATABASE_URL": pgtest.URL(t), "TELEGRAM_BOT_TOKEN": fake.Token, "TELEGRAM_API_URL": fake.URL,
+		"LISTEN_ADDR": addr, "REMINDER_INTERVAL": "1h",
+		"WEBHOOK_URL": "http://" + addr + "/tg/hook", "WEBHOOK_SECRET": "s3cret",
+	}
+	// Short enough for a test; the write and idle timeouts stay long so
+	// that only the read timeout can end the request.
+	startServe(t, ctx, &ServeCmd{Timeouts: &httpTimeouts{ReadHeader: time.Second, Read: 300 * time.Millisecond, Write: time.Minute, Idle: time.Minute}}, env)
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// An authenticated webhook request whose body trickles in a byte at a
+	// time: at this pace it would take minutes to arrive.
+	if _, err := io.WriteString(conn, "POST /tg/hook HTTP/1.1\r\nHost: "+addr+"\r\nX-Telegram-Bot-Api-Secret-Token: s3cret\r\n"+
+		"Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"); err != nil {
+		t.Fatal(err)
+	}
+	wctx, stopWriting := context.WithCancel(ctx)
+	defer stopWriting()
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-wctx.Done():
+				return
+			case <-tick.C:
+				if _, err := io.WriteString(conn, " "); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	// The bound only ends a failing test; the server cuts the connection
+	// long before.
+	rctx, cancelRead := context.WithTimeout(ctx, 20*time.Second)
+	defer cancelRead()
+	if !closedByServer(rctx, conn) {
+		t.Fatal("a client dribbling its body still holds the connection")
+	}
+}
+
+func TestHTTPServerDropsIdleConnections(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Read stays long: with no idle timeout the server would fall back on it.
+	srv := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }),
+		httpTimeouts{ReadHeader: time.Minute, Read: time.Minute, Write: time.Minute, Idle: 200 * time.Millisecond})
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.Close {
+		t.Fatal("the server did not keep the connection alive")
+	}
+	rctx, cancelRead := context.WithTimeout(ctx, 20*time.Second)
+	defer cancelRead()
+	if !closedByServer(rctx, readerConn{conn, br}) {
+		t.Fatal("an idle keep-alive connection is never dropped")
+	}
+}
+
+// readerConn reads through a bufio.Reader already wrapped around its Conn.
+type readerConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c readerConn) Read(p []byte) (int, error) { return c.r.Read(p) }

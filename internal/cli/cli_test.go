@@ -112,6 +112,11 @@ func TestBadInviteInputChangesNothing(t *testing.T) {
 		{"count negative", []string{"--site", "OSL", "--role", "consumer", "--count", "-3"}, "--count"},
 		{"bad lang", []string{"--site", "OSL", "--role", "consumer", "--lang", "de"}, "--lang"},
 		{"bad expiry", []string{"--site", "OSL", "--role", "consumer", "--expires", "soon"}, "--expires"},
+		{"expiry overflowing", []string{"--site", "OSL", "--role", "consumer", "--expires", "213504d"}, "--expires"},
+		{"expiry past a year", []string{"--site", "OSL", "--role", "consumer", "--expires", "366d"}, "--expires"},
+		{"expiry past a year in hours", []string{"--site", "OSL", "--role", "consumer", "--expires", "8785h"}, "--expires"},
+		{"expiry zero", []string{"--site", "OSL", "--role", "consumer", "--expires", "0d"}, "--expires"},
+		{"expiry negative", []string{"--site", "OSL", "--role", "consumer", "--expires=-1h"}, "--expires"},
 		{"clinician not a clinician", []string{"--site", "OSL", "--role", "consumer", "--clinician", "OSL-C-0001"}, "--clinician"},
 		{"clinician for a clinician", []string{"--site", "OSL", "--role", "clinician", "--clinician", "OSL-C-0001"}, "--clinician"},
 	}
@@ -185,8 +190,22 @@ func TestParseDays(t *testing.T) {
 			t.Errorf("ParseDays(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	if _, err := ParseDays("xd"); err == nil {
-		t.Error("ParseDays(xd) succeeded")
+	for _, in := range []string{"xd", "213504d", "9223372036854775807d", "-213504d"} {
+		if got, err := ParseDays(in); err == nil {
+			t.Errorf("ParseDays(%q) = %v, want an error", in, got)
+		}
+	}
+}
+
+func TestInviteExpiresUpToAYear(t *testing.T) {
+	env := dbEnv(t)
+	run(t, env, "site", "add", "OSL", "--name", "Oslo")
+	if _, errOut, code := run(t, env, "invite", "--site", "OSL", "--role", "consumer", "--expires", "365d"); code != 0 {
+		t.Fatalf("--expires 365d: exit %d: %s", code, errOut)
+	}
+	// Stored about a year ahead, not wrapped around to the past or to minutes.
+	if n := pgtest.Int(t, `SELECT count(*) FROM invites WHERE expires_at > now() + interval '364 days'`); n != 1 {
+		t.Errorf("%d invitations expire in about a year, want 1", n)
 	}
 }
 

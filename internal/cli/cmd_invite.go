@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -26,6 +27,10 @@ type InviteCmd struct {
 
 // maxCount bounds one invite run; larger enrolments are several runs.
 const maxCount = 10000
+
+// maxExpires bounds --expires: an invitation left open longer than a year
+// is a forgotten one, and a bound keeps now+ttl far from overflowing.
+const maxExpires = 365 * 24 * time.Hour
 
 // Run creates the participants and prints PARTICIPANT_CODE, INVITE_CODE and
 // DEEP_LINK per line.
@@ -73,21 +78,27 @@ func (c *InviteCmd) validate(now time.Time) (store.NewParticipant, error) {
 		np.BaselineDate = &d
 	}
 	ttl, err := ParseDays(c.Expires)
-	if err != nil || ttl <= 0 {
-		return np, Usagef("--expires %q: want a positive duration such as 30d or 72h", c.Expires)
+	if err != nil || ttl <= 0 || ttl > maxExpires {
+		return np, Usagef("--expires %q: want a positive duration of at most 365d, such as 30d or 72h", c.Expires)
 	}
 	np.InviteExpires = now.Add(ttl)
 	return np, nil
 }
 
-// ParseDays parses a Go duration, also accepting whole days ("30d").
+// ParseDays parses a Go duration, also accepting whole days ("30d"). Like
+// time.ParseDuration it refuses a number of days that does not fit in a
+// Duration rather than wrapping around.
 func ParseDays(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
+		n, err := strconv.ParseInt(days, 10, 64)
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("ParseDays %q: %w", s, err)
 		}
-		return time.Duration(n) * 24 * time.Hour, nil
+		const day = 24 * time.Hour
+		if n > math.MaxInt64/int64(day) || n < math.MinInt64/int64(day) {
+			return 0, fmt.Errorf("ParseDays %q: too many days for a duration", s)
+		}
+		return time.Duration(n) * day, nil
 	}
 	return time.ParseDuration(s)
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,5 +63,35 @@ func TestBaselineCorrectionRemindsOnce(t *testing.T) {
 	}
 	if len(byTimepoint["baseline"]) != 1 || byTimepoint["baseline"][0] != kept.value || len(byTimepoint["m12"]) != 1 {
 		t.Errorf("export after the correction: %v, want the baseline answer kept (%s) and one m12 answer", byTimepoint, kept.value)
+	}
+}
+
+// The offer made at consent covers the baseline only. A correction made
+// before the dispatcher's next planning run (its interval is an hour while
+// enrolment goes on) opens m12, and m12 is reminded: once, at once.
+func TestBaselineCorrectedBeforePlanningIsReminded(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 2*time.Minute)
+	inv := w.enrol("OSL", "consumer", "--lang", "en")
+	enrolment := w.serve("serve-enrolment", "REMINDER_INTERVAL=1h")
+	ann, q := w.consented("Ann", inv, "en", "I agree")
+	enrolment.stop()
+
+	baseline, _ := overdueBaseline()
+	w.must("participant", "set-baseline", inv.participant, "--date", baseline.Format(time.DateOnly))
+	sending := w.serve("serve-sending", "REMINDER_INTERVAL=1s")
+	reminder := ann.after(q.ID, "the m12 reminder after the correction", isReminder)
+	if !strings.Contains(reminder.Text, "12-month") {
+		t.Errorf("the reminder after the correction is not about m12: %q", reminder.Text)
+	}
+	sending.stop() // every tick it ran is over
+	var reminders []string
+	for _, m := range ann.u.Messages() {
+		if isReminder(m) {
+			reminders = append(reminders, m.Text)
+		}
+	}
+	if len(reminders) != 1 {
+		t.Errorf("Ann got %d reminders, want exactly one: %q", len(reminders), reminders)
 	}
 }

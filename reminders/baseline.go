@@ -28,7 +28,7 @@ func (p *Planner) SetBaseline(ctx context.Context, st *store.Store, code string,
 		if err := tx.SetBaselineDate(ctx, sp.ID, civil(date), actor); err != nil {
 			return err
 		}
-		return p.PlanNow(ctx, tx, []int64{sp.ID}, now)
+		return p.planReplans(ctx, tx, []store.Replan{store.BaselineReplan(sp, civil(date))}, now)
 	})
 	if err != nil {
 		return fmt.Errorf("reminders.SetBaseline(%q): %w", code, err)

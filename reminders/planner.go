@@ -88,27 +88,22 @@ func (p *Planner) RatingRows(consumer *store.ScheduleParticipant, now time.Time)
 
 // PlanQueued drains the replans that the database's triggers queued
 // (consent, a corrected baseline, a new clinician, a participant reachable
-// again), planning each participant once per batch. It returns how many
-// participants it planned.
+// again) and returns how many it took. Each replan is planned in turn,
+// from the baseline date and clinician it was queued with, as if the
+// planner had run right after it: an offer made at consent counts for the
+// timepoints open under the baseline date of that moment, and a correction
+// queued after it is planned from the corrected date, so a follow-up it
+// opens is reminded.
 func (p *Planner) PlanQueued(ctx context.Context, st *store.Store, now time.Time) (planned int, err error) {
 	for {
 		var n int
 		err := st.InTx(ctx, func(tx *store.Tx) error {
-			n = 0
 			replans, err := tx.TakeReplans(ctx, planBatch)
 			if err != nil {
 				return err
 			}
-			offered := map[int64]bool{}
-			var ids []int64
-			for _, r := range replans {
-				if _, seen := offered[r.ParticipantID]; !seen {
-					ids = append(ids, r.ParticipantID)
-				}
-				offered[r.ParticipantID] = offered[r.ParticipantID] || r.Reason == store.ReplanStart
-			}
 			n = len(replans)
-			return p.planTx(ctx, tx, ids, now, func(id int64) bool { return offered[id] })
+			return p.planReplans(ctx, tx, replans, now)
 		})
 		if err != nil {
 			return planned, fmt.Errorf("reminders.PlanQueued: %w", err)
@@ -120,36 +115,50 @@ func (p *Planner) PlanQueued(ctx context.Context, st *store.Store, now time.Time
 	}
 }
 
-// PlanNow plans the given participants inside tx, collapsing steps already
-// past (a corrected baseline: the schedule follows at once).
-func (p *Planner) PlanNow(ctx context.Context, tx *store.Tx, ids []int64, now time.Time) error {
-	return p.planTx(ctx, tx, ids, now, func(int64) bool { return false })
-}
-
-func (p *Planner) planTx(ctx context.Context, tx *store.Tx, ids []int64, now time.Time, offered func(int64) bool) error {
-	if len(ids) == 0 {
+// planReplans plans each replan in the order given, inside tx. Rows a later replan
+// plans again replace those of an earlier one, as a later run would.
+func (p *Planner) planReplans(ctx context.Context, tx *store.Tx, replans []store.Replan, now time.Time) error {
+	if len(replans) == 0 {
 		return nil
+	}
+	ids := make([]int64, 0, len(replans))
+	for _, r := range replans {
+		ids = append(ids, r.ParticipantID)
 	}
 	participants, err := tx.LockScheduleParticipants(ctx, ids)
 	if err != nil {
 		return err
 	}
 	var rows []store.PlannedReminder
-	for _, id := range ids {
-		sp, ok := participants[id]
+	for _, r := range replans {
+		sp, ok := participants[r.ParticipantID]
 		if !ok {
 			continue
 		}
-		rows = append(rows, p.Rows(sp, now, offered(id))...)
-		if sp.Role == string(questionnaires.RoleClinician) && sp.Status == store.StatusActive {
-			consumers, err := tx.ConsumersOf(ctx, sp.ID)
-			if err != nil {
-				return err
-			}
-			for _, c := range consumers {
-				rows = append(rows, p.RatingRows(c, now)...)
-			}
+		then := *sp
+		then.BaselineDate, then.ClinicianID = r.BaselineDate, r.ClinicianID
+		more, err := p.participantRows(ctx, tx, &then, now, r.Reason == store.ReplanStart)
+		if err != nil {
+			return err
 		}
+		rows = append(rows, more...)
 	}
 	return tx.PlanReminders(ctx, rows)
+}
+
+// participantRows plans sp's own schedule and, for an active clinician,
+// their ratings of each of their consumers on the consumers' schedules.
+func (p *Planner) participantRows(ctx context.Context, tx *store.Tx, sp *store.ScheduleParticipant, now time.Time, offered bool) ([]store.PlannedReminder, error) {
+	rows := p.Rows(sp, now, offered)
+	if sp.Role != string(questionnaires.RoleClinician) || sp.Status != store.StatusActive {
+		return rows, nil
+	}
+	consumers, err := tx.ConsumersOf(ctx, sp.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range consumers {
+		rows = append(rows, p.RatingRows(c, now)...)
+	}
+	return rows, nil
 }

@@ -95,21 +95,24 @@ func (tx *Tx) PlanReminders(ctx context.Context, rows []PlannedReminder) (err er
 	return err
 }
 
-// uniqueReminders keeps the first of rows with one key: one INSERT ... ON
-// CONFLICT DO UPDATE may not touch a row twice.
+// uniqueReminders keeps the last of rows with one key, as if each had been
+// written in turn: one INSERT ... ON CONFLICT DO UPDATE may not touch a row
+// twice.
 func uniqueReminders(rows []PlannedReminder) []PlannedReminder {
 	type key struct {
 		to, subject     int64
 		timepoint, step string
 	}
-	seen := make(map[key]bool, len(rows))
+	at := make(map[key]int, len(rows))
 	out := rows[:0:0]
 	for _, r := range rows {
 		k := key{r.ParticipantID, r.SubjectID, r.Timepoint, r.Step}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, r)
+		if i, seen := at[k]; seen {
+			out[i] = r
+			continue
 		}
+		at[k] = len(out)
+		out = append(out, r)
 	}
 	return out
 }

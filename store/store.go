@@ -10,6 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -37,12 +41,24 @@ type Store struct {
 	db *sqlx.DB
 }
 
-// Open connects to the database at url and checks that it answers.
+// Open connects to the database at url and checks that it answers. Its
+// errors never carry url's password: they are printed and logged.
 func Open(ctx context.Context, url string) (_ *Store, err error) {
+	redacted, password := redactPassword(url)
+	defer hidePassword(&err, password) // runs last, after wrap
 	defer wrap(&err, "store.Open")
 	connector, err := pq.NewConnector(url)
 	if err != nil {
-		return nil, fmt.Errorf("bad DATABASE_URL: %w", err)
+		if password == "" {
+			return nil, fmt.Errorf("bad DATABASE_URL: %w", err)
+		}
+		// The parse error quotes the URL, password and all. The same URL
+		// with the password masked fails the same way, unless the password
+		// itself is what is malformed.
+		if _, rerr := pq.NewConnector(redacted); rerr != nil {
+			return nil, fmt.Errorf("bad DATABASE_URL: %w", rerr)
+		}
+		return nil, errors.New("bad DATABASE_URL: its password is malformed (percent-encode characters such as @ : / ? # %)")
 	}
 	db := sqlx.NewDb(sql.OpenDB(connector), "postgres")
 	db.SetMaxOpenConns(20)
@@ -58,6 +74,68 @@ func Open(ctx context.Context, url string) (_ *Store, err error) {
 		return nil, fmt.Errorf("cannot reach database: %w", err)
 	}
 	return &Store{db: db}, nil
+}
+
+// maskedPassword stands in for a password in what Open reports.
+const maskedPassword = "xxxxx"
+
+// keywordPassword is the password of a keyword/value connection string
+// (password=secret or password='a secret').
+var keywordPassword = regexp.MustCompile(`(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s']\S*)`)
+
+// redactPassword returns url with its password masked, and the password as
+// written there ("" when it has none). It does not need url to parse: a
+// malformed URL is exactly the one whose error would echo it. In URL form
+// the user information runs to the last '@', so that a password holding
+// an unescaped '@' is masked whole.
+func redactPassword(url string) (redacted, password string) {
+	if scheme, rest, ok := strings.Cut(url, "://"); ok {
+		at := strings.LastIndex(rest, "@")
+		if at < 0 {
+			return url, ""
+		}
+		user, pw, ok := strings.Cut(rest[:at], ":")
+		if !ok || pw == "" {
+			return url, ""
+		}
+		return scheme + "://" + user + ":" + maskedPassword + rest[at:], pw
+	}
+	m := keywordPassword.FindStringSubmatchIndex(url)
+	if m == nil || m[5] == m[4] {
+		return url, ""
+	}
+	return url[:m[4]] + maskedPassword + url[m[5]:], url[m[4]:m[5]]
+}
+
+// hidePassword replaces a non-nil *errp whose message shows password, or
+// a piece of it, by the message with those masked. It drops the error
+// chain on purpose: a wrapped error would still print the password. The
+// pieces are what a parser may quote when an unescaped '/', '?' or '#'
+// in the password ends the URL's authority early.
+func hidePassword(errp *error, password string) {
+	if *errp == nil || password == "" {
+		return
+	}
+	secrets := []string{password, strings.Trim(password, "'")}
+	if s, err := neturl.PathUnescape(password); err == nil {
+		secrets = append(secrets, s)
+	}
+	for _, piece := range strings.FieldsFunc(password, func(r rune) bool { return strings.ContainsRune("/?#'", r) }) {
+		if len(piece) >= 3 { // shorter ones give nothing away and would garble the message
+			secrets = append(secrets, piece)
+		}
+	}
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) }) // longest first
+	msg := (*errp).Error()
+	masked := msg
+	for _, s := range secrets {
+		if s != "" {
+			masked = strings.ReplaceAll(masked, s, maskedPassword)
+		}
+	}
+	if masked != msg {
+		*errp = errors.New(masked)
+	}
 }
 
 // Close releases the connection pool.

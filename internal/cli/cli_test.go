@@ -215,3 +215,29 @@ func TestUnknownCommandIsAUsageError(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestDatabaseURLPasswordNeverShown(t *testing.T) {
+	for _, c := range []struct{ url, password, want string }{
+		{"postgres://u:s3cret@host:bad/db", "s3cret", `bad DATABASE_URL: parse "postgres://u:xxxxx@host:bad/db": invalid port ":bad" after host`},
+		{"postgres://u:s3cret@ho st/db", "s3cret", "bad DATABASE_URL"},
+		{"postgres://u:s3cr%zzet@host/db", "s3cr", "its password is malformed"},
+		{"postgres://u:s3cret/more@host:bad/db", "s3cret", "bad DATABASE_URL"},
+		{"postgres://u:s3cret@127.0.0.1/db?sslmode=bogus", "s3cret", "sslmode"},
+		{"host=127.0.0.1 port=bad password=s3cret", "s3cret", "port"},
+		{"postgres://u:s3cret@127.0.0.1:1/db?sslmode=disable", "s3cret", "cannot reach database"},
+	} {
+		for _, args := range [][]string{{"migrate"}, {"serve"}, {"due"}, {"invite", "--site", "OSL", "--role", "consumer"}} {
+			env := map[string]string{"DATABASE_URL": c.url, "TELEGRAM_BOT_TOKEN": "1:x"}
+			out, errOut, code := run(t, env, args...)
+			if code == 0 {
+				t.Errorf("%s %v: exit 0", c.url, args)
+			}
+			if strings.Contains(out+errOut, c.password) {
+				t.Errorf("%s %v: the password is shown: stdout %q, stderr %q", c.url, args, out, errOut)
+			}
+			if strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, c.want) {
+				t.Errorf("%s %v: stderr %q, want one line with %q", c.url, args, errOut, c.want)
+			}
+		}
+	}
+}

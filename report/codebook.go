@@ -49,6 +49,47 @@ type Table struct {
 	// Warnings are choices the export made that a statistician must know
 	// of, such as two ratings competing for one wide row.
 	Warnings []string
+	// Raw writes every cell as typed, without SafeCell's quote: for
+	// statistics software, never for a spreadsheet.
+	Raw bool
+	// number reports whether a cell of a row is of a numeric type; nil
+	// decides by the column's type. The long format sets it, because its
+	// value column holds option codes and numbers for some items and text
+	// for others.
+	number func(row []string, col int) bool
+}
+
+// csvRow is row as the CSV holds it: text cells made safe (see SafeCell)
+// unless the table is raw. The loading syntax sizes its string columns from
+// it, so the quote is never cut off.
+func (t *Table) csvRow(row []string) []string {
+	if t.Raw {
+		return row
+	}
+	out := make([]string, len(row))
+	for i, cell := range row {
+		out[i] = SafeCell(cell, t.numberCell(row, i))
+	}
+	return out
+}
+
+func (t *Table) numberCell(row []string, col int) bool {
+	if t.number != nil {
+		return t.number(row, col)
+	}
+	if col >= len(t.Variables) {
+		return false
+	}
+	return t.Variables[col].Type == TypeInteger || t.Variables[col].Type == TypeNumber
+}
+
+// textCell is a cell that is text whatever it holds, as every codebook
+// cell is, as the CSV holds it.
+func (t *Table) textCell(s string) string {
+	if t.Raw {
+		return s
+	}
+	return SafeCell(s, false)
 }
 
 // CodebookHeader is the codebook's exact columns.
@@ -64,14 +105,23 @@ func (t *Table) WriteCSV(w io.Writer) error {
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("report.WriteCSV: %w", err)
 	}
-	if err := cw.WriteAll(t.Rows); err != nil {
+	for _, row := range t.Rows {
+		if err := cw.Write(t.csvRow(row)); err != nil {
+			return fmt.Errorf("report.WriteCSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
 		return fmt.Errorf("report.WriteCSV: %w", err)
 	}
 	return nil
 }
 
 // WriteCodebook writes one CSV row per variable, then the long format's
-// item rows. Value labels are "code=label" joined by "; ".
+// item rows, then a note (type "note", no variable) on how text cells are
+// written (FormulaNote, or RawNote for a raw table). Value labels are
+// "code=label" joined by "; ". Every codebook cell is text, so any of them
+// that a spreadsheet would run as a formula gets SafeCell's quote.
 func (t *Table) WriteCodebook(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CodebookHeader); err != nil {
@@ -82,9 +132,20 @@ func (t *Table) WriteCodebook(w io.Writer) error {
 		for i, l := range v.ValueLabels {
 			labels[i] = l.Value + "=" + l.Label
 		}
-		if err := cw.Write([]string{v.Name, v.Label, v.Type, v.Allowed, strings.Join(labels, "; "), v.Questionnaire, v.Version}); err != nil {
+		row := []string{v.Name, v.Label, v.Type, v.Allowed, strings.Join(labels, "; "), v.Questionnaire, v.Version}
+		for i := range row {
+			row[i] = t.textCell(row[i])
+		}
+		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("report.WriteCodebook: %w", err)
 		}
+	}
+	note := FormulaNote
+	if t.Raw {
+		note = RawNote
+	}
+	if err := cw.Write([]string{"", note, "note", "", "", "", ""}); err != nil {
+		return fmt.Errorf("report.WriteCodebook: %w", err)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -60,7 +60,7 @@ func LongTable(d *store.ExportData, cat *questionnaires.Catalog) *Table {
 		return strings.Compare(a.Item, b.Item)
 	})
 
-	t := &Table{Format: "long", Variables: longVariables(d, cat, order)}
+	t := &Table{Format: "long", Variables: longVariables(d, cat, order), number: longNumberCell(cat)}
 	for _, a := range answers {
 		t.Rows = append(t.Rows, []string{
 			a.Participant, a.Respondent, a.Site, a.Questionnaire, a.Version, a.Timepoint,
@@ -75,6 +75,27 @@ func LongTable(d *store.ExportData, cat *questionnaires.Catalog) *Table {
 		}
 	}
 	return t
+}
+
+// longNumberCell decides the value column's type row by row, from the
+// item's type, as the wide format's item columns do: option codes and
+// typed numbers are numbers, typed text is text. Every other long column is text. An item the catalog no longer has
+// is of unknown type: it counts as numeric, which lets only a number
+// through unquoted (SafeCell quotes anything else there).
+func longNumberCell(cat *questionnaires.Catalog) func(row []string, col int) bool {
+	valueCol := slices.Index(LongColumns, "value")
+	qCol, itemCol := slices.Index(LongColumns, "questionnaire"), slices.Index(LongColumns, "item")
+	return func(row []string, col int) bool {
+		if col != valueCol {
+			return false
+		}
+		q := cat.Questionnaires[row[qCol]]
+		if q == nil {
+			return true
+		}
+		it, _, found := q.Item(row[itemCol])
+		return !found || it.Type == questionnaires.TypeChoice || it.Type == questionnaires.TypeInteger
+	}
 }
 
 func longVariables(d *store.ExportData, cat *questionnaires.Catalog, order []*questionnaires.Questionnaire) []Variable {

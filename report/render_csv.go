@@ -18,8 +18,16 @@ var ReportCSVHeader = []string{"section", "questionnaire", "score", "group", "si
 func (a *Analysis) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	rows := [][]string{ReportCSVHeader}
+	// Every cell but the value is text; the value is a number but for the
+	// few statistics that are words (see SafeCell).
+	words := map[string]bool{"note": true, "band": true, "wilcoxon_ties": true, "wilcoxon_exact": true}
 	add := func(section, q, score, group, site, tp, stat, value string) {
-		rows = append(rows, []string{section, q, score, group, site, tp, stat, value})
+		row := []string{section, q, score, group, site, tp, stat, value}
+		for i := range row[:len(row)-1] {
+			row[i] = SafeCell(row[i], false)
+		}
+		row[len(row)-1] = SafeCell(value, !words[stat])
+		rows = append(rows, row)
 	}
 	span := a.From.ID + "-" + a.To.ID
 	for _, m := range a.Measures {

@@ -16,11 +16,12 @@ import (
 	"github.com/imrbot/imrbot/store"
 )
 
-// ExportCmd is `imrbot export --format long|wide [--out FILE] [--codebook FILE]`.
+// ExportCmd is `imrbot export --format long|wide [--out FILE] [--codebook FILE] [--raw]`.
 type ExportCmd struct {
 	Format   string `required:"" enum:"long,wide" help:"long: one row per current answer; wide: one row per participant and timepoint, with scores."`
 	Out      string `placeholder:"FILE" help:"Write the CSV to FILE (default: standard output)."`
 	Codebook string `placeholder:"FILE" help:"Also write the codebook CSV to FILE, and R, SPSS and Stata syntax that loads the export with its labels beside it (FILE without .csv, plus .R, .sps and .do). Needs --out."`
+	Raw      bool   `help:"Write every cell as typed. By default text that begins with =, +, -, @, a tab or a carriage return gets a ' in front, so a spreadsheet cannot run it as a formula; use --raw only for files that statistics software, not a spreadsheet, opens."`
 }
 
 // Run writes the export. Every file is written to a temporary file beside
@@ -44,6 +45,7 @@ func (c *ExportCmd) Run(app *App) error {
 	} else {
 		table = studyreport.LongTable(data, cat)
 	}
+	table.Raw = c.Raw
 
 	var out pendingFiles
 	defer out.discard()
@@ -80,6 +82,8 @@ func (c *ExportCmd) Run(app *App) error {
 	detail := map[string]any{
 		"format": c.Format, "file": orStdout(c.Out), "rows": len(table.Rows),
 		"columns": len(table.Variables), "at": app.Now().UTC().Format(time.RFC3339),
+		// A raw export can carry live formulas: the log says which files can.
+		"raw": c.Raw,
 	}
 	if c.Codebook != "" {
 		detail["codebook"] = c.Codebook

@@ -318,3 +318,116 @@ func TestExportAndReportCommandLine(t *testing.T) {
 		t.Errorf("files %q, want %q", names, want)
 	}
 }
+
+// formulaTexts are free-text answers a spreadsheet would run as formulas.
+var formulaTexts = []string{`=HYPERLINK("http://x","y")`, "+1+1", "@SUM(A1)", "-cmd", "\tx"}
+
+// formulaStudy stores one clinician per formulaTexts entry answering the
+// shipped imr-practice questionnaire at baseline: item 1 = 4 and the free
+// text item imr_practice_7 = the entry. It returns the environment and the
+// clinicians' codes.
+func formulaStudy(t *testing.T) (map[string]string, []string) {
+	t.Helper()
+	env := map[string]string{"DATABASE_URL": pgtest.URL(t), "USER": "alice"}
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	if err := st.AddSite(ctx, "OSL", "Oslo"); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	invs, err := st.Invite(ctx, store.NewParticipant{Site: "OSL", Role: "clinician", InviteExpires: exportNow.Add(time.Hour)}, len(formulaTexts),
+		func() (string, error) { n++; return fmt.Sprintf("formula-invite-%03d-xxxxxxxxxxxx", n), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for i, inv := range invs {
+		p, err := st.ParticipantByCode(ctx, inv.ParticipantCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, p.Code)
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			id, err := tx.StartAssessment(ctx, store.AssessmentKey{SubjectID: p.ID, RespondentID: p.ID, Questionnaire: "imr-practice", Timepoint: "baseline"}, "1", exportNow)
+			if err != nil {
+				return err
+			}
+			four, text := "4", formulaTexts[i]
+			if err := tx.SaveAnswer(ctx, id, "imr_practice_1", &four, 1, exportNow); err != nil {
+				return err
+			}
+			if err := tx.SaveAnswer(ctx, id, "imr_practice_7", &text, 2, exportNow); err != nil {
+				return err
+			}
+			return tx.CompleteAssessment(ctx, id, exportNow)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return env, codes
+}
+
+// A free-text answer typed as a formula leaves `imrbot export` with a
+// quote in front, in the long and the wide format, numbers as they are, and
+// the codebook says so; with --raw every cell is as typed, and the audit
+// log says which exports were raw.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	env, codes := formulaStudy(t)
+	dir := t.TempDir()
+	for _, raw := range []bool{false, true} {
+		want := func(typed string) string {
+			if raw {
+				return typed
+			}
+			return "'" + typed
+		}
+		name := fmt.Sprintf("raw-%v", raw)
+		args := []string{"export", "--format", "long", "--out", filepath.Join(dir, name+".csv"), "--codebook", filepath.Join(dir, name+"-codebook.csv")}
+		if raw {
+			args = append(args, "--raw")
+		}
+		if _, errOut, code := run(t, env, args...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, errOut)
+		}
+		got := map[string]string{}
+		for _, r := range readCSVFile(t, filepath.Join(dir, name+".csv"))[1:] {
+			got[r[0]+"/"+r[6]] = r[7]
+		}
+		for i, c := range codes {
+			if got[c+"/imr_practice_7"] != want(formulaTexts[i]) || got[c+"/imr_practice_1"] != "4" {
+				t.Errorf("%s long: %s answered %q and 4, exported %q and %q", name, c, formulaTexts[i], got[c+"/imr_practice_7"], got[c+"/imr_practice_1"])
+			}
+		}
+		cb := readCSVFile(t, filepath.Join(dir, name+"-codebook.csv"))
+		if note := cb[len(cb)-1]; note[2] != "note" || strings.Contains(note[1], "single quote (') in front") == raw {
+			t.Errorf("%s codebook ends with %q, want a note on the quote (or, raw, on its absence)", name, note)
+		}
+
+		args = []string{"export", "--format", "wide"}
+		if raw {
+			args = append(args, "--raw")
+		}
+		out, errOut, code := run(t, env, args...)
+		if code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, errOut)
+		}
+		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, item1 := slices.Index(rows[0], "imr_practice_imr_practice_7"), slices.Index(rows[0], "imr_practice_imr_practice_1")
+		if text < 0 || item1 < 0 || len(rows) != len(codes)+1 {
+			t.Fatalf("%s wide: header %q, %d rows", name, rows[0], len(rows))
+		}
+		for i, r := range rows[1:] {
+			if r[0] != codes[i] || r[text] != want(formulaTexts[i]) || r[item1] != "4" {
+				t.Errorf("%s wide row %d: %s, %q, %q; want %s, %q, 4", name, i, r[0], r[text], r[item1], codes[i], want(formulaTexts[i]))
+			}
+		}
+	}
+	audit := auditDetails(t, env, "export")
+	if len(audit) != 4 || audit[0]["raw"] != false || audit[1]["raw"] != false || audit[2]["raw"] != true || audit[3]["raw"] != true {
+		t.Errorf("export audit rows %v, want two not raw, then two raw", audit)
+	}
+}

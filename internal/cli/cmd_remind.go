@@ -20,8 +20,13 @@ type RemindCmd struct {
 // happened (sent, or not sent and why), tab-separated. Without a token
 // the reminders stay queued for a running serve's next tick.
 func (c *RemindCmd) Run(app *App) error {
-	ctx := app.Context
-	st, err := app.Store(ctx)
+	// The settings are checked before the database is opened (and perhaps
+	// migrated), so that a bad one changes nothing.
+	rcfg, err := reminderConfig(app)
+	if err != nil {
+		return err
+	}
+	tg, err := readTelegramSettings(app.Getenv)
 	if err != nil {
 		return err
 	}
@@ -29,14 +34,15 @@ func (c *RemindCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
-	rcfg, err := reminderConfig(app)
+	ctx := app.Context
+	st, err := app.Store(ctx)
 	if err != nil {
 		return err
 	}
-	// Built before anything is queued, so that a bad setting queues nothing.
+	// Built before anything is queued, so that a failure queues nothing.
 	var dispatcher *reminders.Dispatcher
-	if token, apiURL := telegramEnv(app.Getenv); token != "" {
-		if _, dispatcher, err = newSending(app, st, catalog, rcfg, token, apiURL, nil); err != nil {
+	if tg.token != "" {
+		if _, dispatcher, err = newSending(app, st, catalog, rcfg, tg, nil); err != nil {
 			return err
 		}
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/imrbot/imrbot/bot"
-	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -59,10 +58,11 @@ var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
 // serveConfig is serve's environment, checked before anything starts.
 type serveConfig struct {
-	token, apiURL, username string
-	webhookURL, secret      string
-	webhookPath             string
-	listen                  string
+	telegram           telegramSettings
+	username           string
+	webhookURL, secret string
+	webhookPath        string
+	listen             string
 }
 
 func readServeConfig(getenv func(string) string) (serveConfig, error) {
@@ -72,8 +72,11 @@ func readServeConfig(getenv func(string) string) (serveConfig, error) {
 		secret:     getenv("WEBHOOK_SECRET"),
 		listen:     getenv("LISTEN_ADDR"),
 	}
-	c.token, c.apiURL = telegramEnv(getenv)
-	if c.token == "" {
+	var err error
+	if c.telegram, err = readTelegramSettings(getenv); err != nil {
+		return c, err
+	}
+	if c.telegram.token == "" {
 		return c, Usagef("TELEGRAM_BOT_TOKEN is not set (without a token, try `imrbot demo`)")
 	}
 	if c.listen == "" {
@@ -104,12 +107,14 @@ func readServeConfig(getenv func(string) string) (serveConfig, error) {
 // Run serves until SIGINT or SIGTERM, then stops taking updates, lets the
 // ones taken finish and exits.
 func (c *ServeCmd) Run(app *App) error {
+	// Every setting is checked, and the address bound, before the database
+	// is touched: a typo must not leave a half-configured database behind.
+	// (Main has checked LOG_LEVEL and LOG_FORMAT already.)
 	cfg, err := readServeConfig(app.Getenv)
 	if err != nil {
 		return err
 	}
-	ctx := app.Context
-	st, err := app.Store(ctx) // applies pending migrations
+	rcfg, err := reminderConfig(app)
 	if err != nil {
 		return err
 	}
@@ -117,13 +122,19 @@ func (c *ServeCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
-	rcfg, err := reminders.ReadConfig(app.lookupEnv)
+	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
-		return UsageError{Err: err}
+		return fmt.Errorf("serve: listen on %s: %w", cfg.listen, err)
+	}
+	defer ln.Close() // on an early return; Shutdown has closed it otherwise
+	ctx := app.Context
+	st, err := app.Store(ctx) // applies pending migrations
+	if err != nil {
+		return err
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	b, dispatcher, err := newSending(app, st, catalog, rcfg, cfg.token, cfg.apiURL, bot.NewMetrics(reg))
+	b, dispatcher, err := newSending(app, st, catalog, rcfg, cfg.telegram, bot.NewMetrics(reg))
 	if err != nil {
 		return err
 	}
@@ -144,10 +155,6 @@ func (c *ServeCmd) Run(app *App) error {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	if cfg.webhookURL != "" {
 		mux.Handle(cfg.webhookPath, b.WebhookHandler(cfg.secret))
-	}
-	ln, err := net.Listen("tcp", cfg.listen)
-	if err != nil {
-		return fmt.Errorf("serve: listen on %s: %w", cfg.listen, err)
 	}
 	timeouts := listenerTimeouts
 	if c.Timeouts != nil {

@@ -3,13 +3,18 @@ package cli
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	neturl "net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
@@ -18,12 +23,17 @@ import (
 
 func TestServeConfigRefusesBadEnvironment(t *testing.T) {
 	for name, env := range map[string]map[string]string{
-		"no token":            {},
-		"webhook sans secret": {"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://example.org/tg"},
-		"secret sans webhook": {"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_SECRET": "abc"},
-		"bad secret":          {"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://example.org/tg", "WEBHOOK_SECRET": "no spaces"},
-		"bad webhook URL":     {"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "example.org", "WEBHOOK_SECRET": "abc"},
-		"bad listen address":  {"TELEGRAM_BOT_TOKEN": "1:x", "LISTEN_ADDR": "8080"},
+		"no token":               {},
+		"webhook sans secret":    {"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://example.org/tg"},
+		"secret sans webhook":    {"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_SECRET": "abc"},
+		"bad secret":             {"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://example.org/tg", "WEBHOOK_SECRET": "no spaces"},
+		"bad webhook URL":        {"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "example.org", "WEBHOOK_SECRET": "abc"},
+		"bad listen address":     {"TELEGRAM_BOT_TOKEN": "1:x", "LISTEN_ADDR": "8080"},
+		"bad API URL":            {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_URL": "api.telegram.org"},
+		"send rate not a number": {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SEND_RATE": "fast"},
+		"send rate negative":     {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SEND_RATE": "-1"},
+		"send rate NaN":          {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SEND_RATE": "NaN"},
+		"send rate infinite":     {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SEND_RATE": "+Inf"},
 	} {
 		_, err := readServeConfig(func(k string) string { return env[k] })
 		var usage UsageError
@@ -36,6 +46,88 @@ func TestServeConfigRefusesBadEnvironment(t *testing.T) {
 	})
 	if err != nil || cfg.webhookPath != "/tg/hook" || cfg.listen != ":8080" {
 		t.Errorf("webhook config %+v, %v", cfg, err)
+	}
+}
+
+func TestSendRateSetting(t *testing.T) {
+	for in, want := range map[string]float64{"": 30, "30": 30, "0": 0, "2.5": 2.5, " 100 ": 100} {
+		tg, err := readTelegramSettings(func(k string) string { return map[string]string{"TELEGRAM_SEND_RATE": in}[k] })
+		if err != nil || tg.sendRate != want {
+			t.Errorf("TELEGRAM_SEND_RATE=%q: %v, %v; want %v", in, tg.sendRate, err, want)
+		}
+	}
+}
+
+// freshDatabase creates an empty database for one test and returns its URL
+// and a function that counts its tables.
+func freshDatabase(t *testing.T) (url string, tables func() int) {
+	t.Helper()
+	u, err := neturl.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sql.Open("postgres", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	name := "imrbot_test_cli_fresh_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if _, err := admin.Exec("CREATE DATABASE " + pq.QuoteIdentifier(name)); err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	db, err := sql.Open("postgres", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(name) + " WITH (FORCE)"); err != nil {
+			t.Error(err)
+		}
+	})
+	return u.String(), func() int {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+}
+
+func TestBadSettingLeavesTheDatabaseUntouched(t *testing.T) {
+	url, tables := freshDatabase(t)
+	cases := []struct {
+		name, key, value, want string
+		serveOnly              bool
+	}{
+		{"reminder interval", "REMINDER_INTERVAL", "banana", "REMINDER_INTERVAL", false},
+		{"quiet hours", "REMINDER_QUIET_HOURS", "25:00-26:00", "REMINDER_QUIET_HOURS", false},
+		{"send rate", "TELEGRAM_SEND_RATE", "fast", "TELEGRAM_SEND_RATE", false},
+		{"negative send rate", "TELEGRAM_SEND_RATE", "-5", "TELEGRAM_SEND_RATE", false},
+		{"questionnaires", "IMRBOT_QUESTIONNAIRES", "/no/such/dir", "/no/such/dir", false},
+		{"API URL", "TELEGRAM_API_URL", "api.telegram.org", "TELEGRAM_API_URL", false},
+		{"log level", "LOG_LEVEL", "loud", "LOG_LEVEL", false},
+		{"log format", "LOG_FORMAT", "xml", "LOG_FORMAT", false},
+		{"no token", "TELEGRAM_BOT_TOKEN", "", "TELEGRAM_BOT_TOKEN", true},
+		{"listen address", "LISTEN_ADDR", "8080", "LISTEN_ADDR", true},
+		{"listen address not ours", "LISTEN_ADDR", "192.0.2.1:0", "listen", true},
+		{"webhook without secret", "WEBHOOK_URL", "https://example.org/tg", "WEBHOOK_SECRET", true},
+	}
+	for _, c := range cases {
+		for _, args := range [][]string{{"serve"}, {"remind", "--all-due"}} {
+			if c.serveOnly && args[0] != "serve" {
+				continue
+			}
+			env := map[string]string{"DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": "1:x", "LISTEN_ADDR": "127.0.0.1:0", c.key: c.value}
+			_, errOut, code := run(t, env, args...)
+			if code == 0 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, c.want) {
+				t.Errorf("%s %s: exit %d, stderr %q; want a one-line error naming %q", args[0], c.name, code, errOut, c.want)
+			}
+			if n := tables(); n != 0 {
+				t.Fatalf("%s with a bad %s: %d tables created", args[0], c.name, n)
+			}
+		}
 	}
 }
 

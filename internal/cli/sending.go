@@ -2,6 +2,9 @@ package cli
 
 import (
 	"errors"
+	"math"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/imrbot/imrbot/bot"
@@ -10,10 +13,40 @@ import (
 	"github.com/imrbot/imrbot/store"
 )
 
-// telegramEnv reads TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL; an empty
-// token means no Telegram.
-func telegramEnv(getenv func(string) string) (token, apiURL string) {
-	return strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN")), strings.TrimRight(getenv("TELEGRAM_API_URL"), "/")
+// defaultSendRate is Telegram's limit for a bot without paid broadcasts:
+// about 30 messages per second over all chats.
+const defaultSendRate = 30
+
+// telegramSettings say how imrbot reaches Telegram.
+type telegramSettings struct {
+	token    string  // TELEGRAM_BOT_TOKEN; "" means no Telegram
+	apiURL   string  // TELEGRAM_API_URL; "" means the real Telegram
+	sendRate float64 // TELEGRAM_SEND_RATE; 0 turns the bot's own pacing off
+}
+
+// readTelegramSettings reads and checks TELEGRAM_BOT_TOKEN,
+// TELEGRAM_API_URL and TELEGRAM_SEND_RATE. The token may be empty: whether
+// that is an error is the command's to say.
+func readTelegramSettings(getenv func(string) string) (telegramSettings, error) {
+	s := telegramSettings{
+		token:    strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN")),
+		apiURL:   strings.TrimRight(getenv("TELEGRAM_API_URL"), "/"),
+		sendRate: defaultSendRate,
+	}
+	if s.apiURL != "" {
+		u, err := url.Parse(s.apiURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return s, Usagef("TELEGRAM_API_URL %q: want an http(s) URL such as https://api.telegram.org", s.apiURL)
+		}
+	}
+	if v := strings.TrimSpace(getenv("TELEGRAM_SEND_RATE")); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 || math.IsNaN(r) || math.IsInf(r, 0) {
+			return s, Usagef("TELEGRAM_SEND_RATE %q: want messages per second over all chats, such as %d (0 turns pacing off, for a local test server only)", v, defaultSendRate)
+		}
+		s.sendRate = r
+	}
+	return s, nil
 }
 
 // newSending builds the bot and the reminder dispatcher that sends through
@@ -22,7 +55,7 @@ func telegramEnv(getenv func(string) string) (token, apiURL string) {
 // dispatcher sends through the bot's sender and the bot routes the
 // coordinators' commands to the reminders package, so each is made before
 // the other is complete. Neither contacts Telegram here.
-func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg reminders.Config, token, apiURL string, metrics *bot.Metrics) (*bot.Bot, *reminders.Dispatcher, error) {
+func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg reminders.Config, tg telegramSettings, metrics *bot.Metrics) (*bot.Bot, *reminders.Dispatcher, error) {
 	dispatcher := &reminders.Dispatcher{
 		Store: st, Catalog: catalog, Now: app.Now, Logger: app.Logger,
 		Interval: rcfg.Interval, Hours: rcfg.Hours,
@@ -30,7 +63,7 @@ func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg
 		Rejected:    func(err error) bool { return errors.Is(err, bot.ErrRejected) },
 	}
 	b, err := bot.New(bot.Options{
-		Token: token, APIURL: apiURL, Store: st, Catalog: catalog,
+		Token: tg.token, APIURL: tg.apiURL, Store: st, Catalog: catalog,
 		Logger: app.Logger, Now: app.Now, Metrics: metrics, Limits: bot.TelegramLimits,
 		Coordinator: &reminders.Coordinator{Store: st, Catalog: catalog, Now: app.Now, Wake: dispatcher.Wake},
 	})

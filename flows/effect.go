@@ -38,10 +38,11 @@ type SaveAnswer struct {
 type CompleteTask struct{ Key TaskKey }
 
 // Withdraw sets the participant's status to withdrawn and cancels their
-// reminders; with Erase it also deletes their answers and the chat link.
-// The engine emits Withdraw{Erase:false} when withdrawal is confirmed and
-// Withdraw{Erase:true} afterwards if the person chooses to erase, so the
-// adapter must accept a second Withdraw for a withdrawn participant.
+// reminders. The engine emits Withdraw{Erase:false} when withdrawal is
+// confirmed and a second Withdraw, Erase as chosen, when the person answers
+// the keep-or-erase question; the adapter keeps the chat linked until that
+// second one (the question is answered from the chat), which deletes the
+// link, and with Erase the answers too.
 type Withdraw struct{ Erase bool }
 
 // Audit appends to the audit log. The engine audits only what has no

@@ -69,7 +69,10 @@ func (s *step) erasureEvent() bool {
 	return true
 }
 
-// withdrawnEvent answers anything after withdrawal; nothing is stored.
+// withdrawnEvent answers a chat still linked after its withdrawal was
+// complete, which only a withdrawal made before every withdrawal deleted the
+// link leaves (until store.ForgetWithdrawnChats clears it); nothing is
+// stored. Otherwise the chat is a stranger's once withdrawal is complete.
 func (s *step) withdrawnEvent() {
 	if s.ev.Kind == EventButton {
 		s.notice(msgWithdrawnNotice)

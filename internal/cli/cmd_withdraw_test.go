@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/imrbot/imrbot/internal/pgtest"
+	"github.com/imrbot/imrbot/store"
+)
+
+// answerOnce gives code's participant one answer and one pending reminder,
+// as the chat and the dispatcher would (by hand: the schema is enough).
+func answerOnce(t *testing.T, code string) {
+	t.Helper()
+	pgtest.Exec(t, `
+		WITH p AS (SELECT id FROM participants WHERE code = $1),
+		a AS (
+			INSERT INTO assessments (subject_id, respondent_id, questionnaire, version, timepoint, status, opened_at, started_at)
+			SELECT id, id, 'hope', '1', 'baseline', 'in_progress', $2, $2 FROM p RETURNING id),
+		r AS (
+			INSERT INTO reminders (participant_id, subject_id, timepoint, step, send_at)
+			SELECT id, id, 'm12', 'open', $2 FROM p)
+		INSERT INTO answers (assessment_id, item, value, answered_at) SELECT id, 'q1', '3', $2 FROM a`, code, cliNow)
+}
+
+// countOf counts the rows query (joins to participants p) finds for code.
+func countOf(t *testing.T, query, code string) int {
+	t.Helper()
+	return pgtest.Int(t, `SELECT count(*) FROM participants p `+query+` WHERE p.code = $1`, code)
+}
+
+func TestParticipantWithdraw(t *testing.T) {
+	env := dbEnv(t)
+	st := pgtest.Store(t)
+	runAt(t, env, "site", "add", "OSL", "--name", "Oslo")
+	keep := inviteOne(t, env, "--role", "consumer")
+	erase := inviteOne(t, env, "--role", "consumer")
+	for i, code := range []string{keep, erase} {
+		joinChat(t, st, code, int64(201+i))
+		answerOnce(t, code)
+	}
+
+	out, errOut, code := run(t, env, "participant", "withdraw", keep)
+	if code != 0 || out != "withdrew "+keep+": reminders stopped, Telegram link deleted, answers kept\n" {
+		t.Fatalf("withdraw %s: exit %d, %q, %q", keep, code, out, errOut)
+	}
+	out, errOut, code = run(t, env, "participant", "withdraw", erase, "--erase")
+	if code != 0 || out != "withdrew "+erase+": reminders stopped, Telegram link deleted, answers erased\n" {
+		t.Fatalf("withdraw %s --erase: exit %d, %q, %q", erase, code, out, errOut)
+	}
+	for _, c := range []struct {
+		code, query string
+		want        int
+	}{
+		{keep, `JOIN telegram_links l ON l.participant_id = p.id`, 0},
+		{keep, `JOIN answers x ON x.assessment_id IN (SELECT id FROM assessments WHERE respondent_id = p.id)`, 1},
+		{keep, `JOIN reminders r ON r.participant_id = p.id AND r.status = 'pending'`, 0},
+		{keep, `JOIN (SELECT 1) x ON p.status = 'withdrawn' AND p.erased_at IS NULL`, 1},
+		{erase, `JOIN telegram_links l ON l.participant_id = p.id`, 0},
+		{erase, `JOIN assessments a ON a.respondent_id = p.id`, 0},
+		{erase, `JOIN reminders r ON r.participant_id = p.id AND r.status = 'pending'`, 0},
+		{erase, `JOIN (SELECT 1) x ON p.status = 'withdrawn' AND p.erased_at IS NOT NULL`, 1},
+	} {
+		if n := countOf(t, c.query, c.code); n != c.want {
+			t.Errorf("%s %s: %d, want %d", c.code, c.query, n, c.want)
+		}
+	}
+	entries, err := st.AuditLog(context.Background(), "withdraw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 || entries[0].Actor != "cli" || entries[1].Actor != "cli" {
+		t.Errorf("withdrawals audited as %+v, want two by cli", entries)
+	}
+
+	// Refused: one line, non-zero, nothing changed (the answers kept at
+	// withdrawal above are not erased by a second withdrawal).
+	before := pgtest.CountAll(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{keep}, "has already withdrawn"},
+		{[]string{keep, "--erase"}, "has already withdrawn"},
+		{[]string{erase}, "has already withdrawn"},
+		{[]string{"OSL-C-9999"}, "unknown participant"},
+		{nil, "expected"},
+	} {
+		out, errOut, code := run(t, env, append([]string{"participant", "withdraw"}, c.args...)...)
+		if code == 0 || out != "" || !strings.Contains(errOut, c.want) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("withdraw %v: exit %d, %q, %q; want non-zero and one line with %q", c.args, code, out, errOut, c.want)
+		}
+	}
+	if after := pgtest.CountAll(t); !maps.Equal(before, after) {
+		t.Errorf("refused withdrawals changed rows: %v -> %v", before, after)
+	}
+	if n := countOf(t, `JOIN assessments a ON a.respondent_id = p.id`, keep); n != 1 {
+		t.Errorf("%s has %d assessments after refused withdrawals, want 1", keep, n)
+	}
+}
+
+// Withdrawing someone before they opened their invitation spends it: their
+// invitation can no longer link a chat.
+func TestParticipantWithdrawBeforeLinking(t *testing.T) {
+	env := dbEnv(t)
+	runAt(t, env, "site", "add", "OSL", "--name", "Oslo")
+	code := inviteOne(t, env, "--role", "consumer")
+	usable := func() int {
+		return pgtest.Int(t, `SELECT count(*) FROM invites i JOIN participants p ON p.id = i.participant_id
+			WHERE p.code = $1 AND i.redeemed_at IS NULL AND i.expires_at > $2`, code, cliNow)
+	}
+	if n := usable(); n != 1 {
+		t.Fatalf("%s has %d usable invitations before withdrawing, want 1", code, n)
+	}
+	if out, errOut, exit := runAt(t, env, "participant", "withdraw", code); exit != 0 {
+		t.Fatalf("withdraw: exit %d, %q, %q", exit, out, errOut)
+	}
+	if n := usable(); n != 0 {
+		t.Errorf("%s still has %d usable invitations after withdrawing", code, n)
+	}
+	if n := countOf(t, `JOIN (SELECT 1) x ON p.status = '`+store.StatusWithdrawn+`'`, code); n != 1 {
+		t.Errorf("%s is not withdrawn", code)
+	}
+}

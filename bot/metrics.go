@@ -20,7 +20,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		updatesApplied: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "imrbot_updates_total",
-			Help: "Telegram updates received, by outcome (applied, duplicate, stale, ignored, failed).",
+			Help: "Telegram updates received, by outcome (applied, duplicate, stale, ignored, undecodable, failed).",
 		}, []string{"outcome"}),
 		answersStored: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "imrbot_answers_stored_total",

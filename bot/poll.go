@@ -29,7 +29,8 @@ var allowedUpdates = []string{"message", "edited_message", "callback_query", "my
 // the next one is given the same updates again, and the update ids make
 // the ones already applied harmless. (go-telegram/bot's own loop confirms
 // an update as soon as it is queued, which is why the bot polls itself.)
-// An update that cannot be applied (the database is down) is asked for
+// An update that cannot be decoded is logged and confirmed with the others
+// of its batch. An update that cannot be applied (the database is down) is asked for
 // again, with the ones after it, until it has failed for about a minute;
 // then the person is told to send it again, and it is let go, so that one
 // update cannot stop every chat.
@@ -45,7 +46,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 			break
 		}
 		// A second short of the client's limit, as go-telegram/bot polls.
-		updates, err := b.getUpdates(ctx, offset, max(b.pollTimeout-time.Second, time.Second))
+		batch, err := b.getUpdates(ctx, offset, max(b.pollTimeout-time.Second, time.Second))
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -54,7 +55,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 			wait = backoff(wait)
 			continue
 		}
-		failed, ok := b.applyPolled(updates)
+		failed, ok := b.applyPolled(batch.updates)
 		switch {
 		case !ok:
 			offset, wait = failed.updateID, backoff(wait)
@@ -63,8 +64,9 @@ func (b *Bot) Poll(ctx context.Context) error {
 				b.tellFailure(failed)
 				offset, wait = failed.updateID+1, 0
 			}
-		case len(updates) > 0:
-			offset, wait = updates[len(updates)-1].ID+1, 0
+		case batch.last > 0:
+			// Undecodable updates are confirmed with the rest.
+			offset, wait = batch.last+1, 0
 		}
 	}
 	b.Drain(30 * time.Second)
@@ -161,40 +163,59 @@ func (b *Bot) applyPolled(updates []*models.Update) (failed incoming, ok bool) {
 	return incoming{}, true
 }
 
+// polled is a batch of getUpdates: the updates the bot could decode, and
+// the highest update id in it, decoded or not, which the next offset
+// confirms.
+type polled struct {
+	updates []*models.Update
+	last    int64
+}
+
 // getUpdates asks Telegram for the updates from offset on, waiting up to
 // timeout for one to come; asking confirms every update before offset.
-func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout time.Duration) ([]*models.Update, error) {
+// Each update is decoded on its own (see decodeUpdate).
+func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout time.Duration) (polled, error) {
 	params, err := json.Marshal(struct {
 		Offset         int64    `json:"offset,omitempty"`
 		Timeout        int      `json:"timeout"`
 		AllowedUpdates []string `json:"allowed_updates"`
 	}{offset, int(timeout.Seconds()), allowedUpdates})
 	if err != nil {
-		return nil, err
+		return polled{}, fmt.Errorf("getUpdates: %w", err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.apiURL+"/bot"+b.token+"/getUpdates", bytes.NewReader(params))
 	if err != nil {
-		return nil, b.redact(err)
+		return polled{}, fmt.Errorf("getUpdates: %w", b.redact(err))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := b.client.Do(req)
 	if err != nil {
-		return nil, b.redact(err)
+		return polled{}, fmt.Errorf("getUpdates: %w", b.redact(err))
 	}
 	defer func() { _ = resp.Body.Close() }()
 	var r struct {
-		OK          bool             `json:"ok"`
-		Result      []*models.Update `json:"result"`
-		ErrorCode   int              `json:"error_code"`
-		Description string           `json:"description"`
+		OK          bool              `json:"ok"`
+		Result      []json.RawMessage `json:"result"`
+		ErrorCode   int               `json:"error_code"`
+		Description string            `json:"description"`
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&r); err != nil {
-		return nil, fmt.Errorf("getUpdates: HTTP %d: %w", resp.StatusCode, err)
+		return polled{}, fmt.Errorf("getUpdates: HTTP %d: %w", resp.StatusCode, err)
 	}
 	if !r.OK {
-		return nil, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
+		return polled{}, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
 	}
-	return r.Result, nil
+	batch := polled{updates: make([]*models.Update, 0, len(r.Result))}
+	for _, raw := range r.Result {
+		u, id, err := decodeUpdate(raw)
+		batch.last = max(batch.last, id)
+		if err != nil {
+			b.undecodable(id, err)
+			continue
+		}
+		batch.updates = append(batch.updates, u)
+	}
+	return batch, nil
 }
 
 // redact keeps the bot token, which is in every Bot API address, out of an

@@ -102,3 +102,25 @@ func (w *world) exec(query string) {
 		w.t.Fatalf("%s: %v", query, err)
 	}
 }
+
+// TestPollingLetsGoAnUpdateItCannotDecode: a forward from an origin type
+// go-telegram/bot does not know fails the decoding of that update alone.
+// The update beside it in the same batch is answered, and both are
+// confirmed.
+func TestPollingLetsGoAnUpdateItCannotDecode(t *testing.T) {
+	w := newWorld(t)
+	w.poll(w.newBot())
+	forwarder, stranger := w.person("en"), w.person("en")
+
+	w.fake.Hold() // one batch
+	if _, err := forwarder.u.Forward("story_from_the_future", "look at this"); err != nil {
+		t.Fatal(err)
+	}
+	stranger.u.Start("")
+	w.fake.Release(false)
+
+	stranger.containing("invitation")
+	if err := w.fake.WaitIdle(w.ctx); err != nil {
+		t.Fatalf("the undecodable update was never confirmed: %v", err)
+	}
+}

@@ -37,9 +37,11 @@ func (b *Bot) SetWebhook(ctx context.Context, url, secret string) error {
 
 // WebhookHandler receives Telegram's webhook deliveries. Unlike
 // go-telegram/bot's own handler it refuses a wrong secret (401, compared
-// in constant time), bounds the body (413), and answers 200 only once the
-// update's transaction has committed: anything else is 500, and Telegram
-// delivers again. The replies are sent after the answer, in the chat's
+// in constant time), bounds the body (413), refuses what is not JSON (400),
+// and answers 200 only once the update's transaction has committed:
+// anything else is 500, and Telegram delivers again. The exception is an
+// update the models cannot decode, which is logged and answered 200 (see
+// decodeUpdate). The replies are sent after the answer, in the chat's
 // queue, so they stay in order.
 func (b *Bot) WebhookHandler(secret string) http.Handler {
 	want := []byte(secret)
@@ -54,8 +56,8 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		var u models.Update
-		err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&u)
+		var raw json.RawMessage
+		err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&raw)
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
@@ -65,7 +67,16 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "not an update", http.StatusBadRequest)
 			return
 		}
-		if err := b.receive(r.Context(), &u); err != nil {
+		u, id, err := decodeUpdate(raw)
+		if err != nil {
+			// JSON from Telegram that the models cannot read: delivering
+			// it again would not help, and Telegram would hold back the
+			// updates behind it meanwhile.
+			b.undecodable(id, err)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		if err := b.receive(r.Context(), u); err != nil {
 			b.log.Error("webhook update not applied", slog.Int64("update", u.ID), slog.Any("err", err))
 			http.Error(w, "not applied", http.StatusInternalServerError)
 			return

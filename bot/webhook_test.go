@@ -126,3 +126,25 @@ func TestTwoInstancesOnOneDatabase(t *testing.T) {
 		t.Errorf("%d items answered more than once", dup)
 	}
 }
+
+// TestWebhookLetsGoAnUpdateItCannotDecode: an authenticated update the
+// models cannot decode is answered 200, so Telegram does not deliver it
+// again and again; the update beside it is answered.
+func TestWebhookLetsGoAnUpdateItCannotDecode(t *testing.T) {
+	w := newWorld(t)
+	b := w.newBot()
+	srv := httptest.NewServer(b.WebhookHandler("s3cret"))
+	t.Cleanup(srv.Close)
+	if err := b.SetWebhook(w.ctx, srv.URL+"/hook", "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	forwarder, stranger := w.person("en"), w.person("en")
+	if _, err := forwarder.u.Forward("story_from_the_future", "look at this"); err != nil {
+		t.Fatal(err)
+	}
+	stranger.u.Start("")
+	stranger.containing("invitation")
+	if err := w.fake.WaitIdle(w.ctx); err != nil {
+		t.Fatalf("the undecodable update is still being delivered: %v", err)
+	}
+}

@@ -34,14 +34,8 @@ var defaultUpdates = map[string]bool{
 
 // enqueue gives upd the next update id and queues it. Caller holds s.mu.
 func (s *Server) enqueue(upd *models.Update, kind string) int64 {
-	s.nextUpdateID++
-	upd.ID = s.nextUpdateID
-	s.stats.updateCreated()
-	allowed := s.allowed
-	if allowed == nil {
-		allowed = defaultUpdates
-	}
-	if !allowed[kind] {
+	upd.ID = s.newUpdateID()
+	if !s.allows(kind) {
 		return upd.ID // Telegram drops what the bot did not ask for.
 	}
 	raw, err := json.Marshal(upd)
@@ -49,10 +43,55 @@ func (s *Server) enqueue(upd *models.Update, kind string) int64 {
 		// models types always encode; nothing to deliver if they did not.
 		return upd.ID
 	}
-	e := &entry{id: upd.ID, kind: kind, raw: raw}
+	s.queue(&entry{id: upd.ID, kind: kind, raw: raw})
+	return upd.ID
+}
+
+// newUpdateID numbers a new update. Caller holds s.mu.
+func (s *Server) newUpdateID() int64 {
+	s.nextUpdateID++
+	s.stats.updateCreated()
+	return s.nextUpdateID
+}
+
+// allows reports whether the bot asked for updates of this kind. Caller
+// holds s.mu.
+func (s *Server) allows(kind string) bool {
+	if s.allowed == nil {
+		return defaultUpdates[kind]
+	}
+	return s.allowed[kind]
+}
+
+// queue keeps e for Duplicate and hands it to the bot. Caller holds s.mu.
+func (s *Server) queue(e *entry) {
 	s.remember(e)
 	s.push(e)
-	return upd.ID
+}
+
+// InjectUpdate queues an update whose kind field ("message",
+// "callback_query", ...) holds payload as given, under the next update id,
+// and returns that id. It is for what the fake's users cannot produce:
+// updates Telegram may send that a client cannot decode (a forward from an
+// origin type added after the client was written) or fields it never
+// models. payload must be a JSON object; it is not checked further.
+func (s *Server) InjectUpdate(kind string, payload json.RawMessage) (int64, error) {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &probe); err != nil {
+		return 0, fmt.Errorf("telegramfake.InjectUpdate: payload is not a JSON object: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newUpdateID()
+	if !s.allows(kind) {
+		return id, nil
+	}
+	raw, err := json.Marshal(map[string]any{"update_id": id, kind: payload})
+	if err != nil {
+		return 0, fmt.Errorf("telegramfake.InjectUpdate: %w", err)
+	}
+	s.queue(&entry{id: id, kind: kind, raw: raw})
+	return id, nil
 }
 
 func (s *Server) push(e *entry) {

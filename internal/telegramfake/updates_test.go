@@ -2,6 +2,7 @@ package telegramfake
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"slices"
@@ -191,5 +192,45 @@ func TestCloseEndsWaits(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("WaitFor still waiting after Close")
+	}
+}
+
+// TestForwardFromAnUnknownOrigin: a forward carries the origin type given,
+// also one go-telegram/bot cannot decode, under the next update id, and
+// the updates around it stay readable.
+func TestForwardFromAnUnknownOrigin(t *testing.T) {
+	s := newFake(t)
+	ctx := testContext(t)
+	u := s.NewUser("Ada", "en")
+	known, err := u.Forward("hidden_user", "one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown, err := u.Forward("story_from_the_future", "two")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := u.Send("three")
+	if unknown != known+1 || after != unknown+1 {
+		t.Errorf("update ids %d, %d, %d; want consecutive", known, unknown, after)
+	}
+	_, a := call(t, ctx, s.URL, "/bot"+s.Token+"/getUpdates", nil)
+	var raws []json.RawMessage
+	if err := json.Unmarshal(a.Result, &raws); err != nil || len(raws) != 3 {
+		t.Fatalf("getUpdates result %s: %v", a.Result, err)
+	}
+	var first models.Update
+	if err := json.Unmarshal(raws[0], &first); err != nil || first.Message.ForwardOrigin.Type != models.MessageOriginTypeHiddenUser {
+		t.Errorf("known origin: %+v, %v", first.Message, err)
+	}
+	var second models.Update
+	if err := json.Unmarshal(raws[1], &second); err == nil {
+		t.Errorf("an unknown origin type decoded: %s", raws[1])
+	}
+	if !strings.Contains(string(raws[1]), `"type":"story_from_the_future"`) || !strings.Contains(string(raws[1]), `"text":"two"`) {
+		t.Errorf("unknown origin update %s", raws[1])
+	}
+	if _, err := s.InjectUpdate("message", json.RawMessage(`[1]`)); err == nil {
+		t.Error("InjectUpdate took a payload that is not an object")
 	}
 }

@@ -2,6 +2,7 @@ package telegramfake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -88,6 +89,38 @@ func (u *User) sendMessage(m *message, decorate func(*models.Message)) int64 {
 	am := m.apiMessage(s.bot, c)
 	decorate(am)
 	return s.enqueue(&models.Update{Message: am}, "message")
+}
+
+// Forward forwards a text message to the bot from an origin of type
+// originType ("user", "hidden_user", "chat", "channel", or one Telegram may
+// add later, which a client written before it cannot decode), and returns
+// the update id.
+func (u *User) Forward(originType, text string) (int64, error) {
+	s := u.s
+	s.mu.Lock()
+	c := u.chat()
+	c.started = true
+	m := &message{text: text, date: s.now()}
+	c.add(m, s.cfg.messageHistory)
+	m.refresh()
+	am, err := json.Marshal(m.apiMessage(s.bot, c))
+	s.mu.Unlock()
+	if err != nil {
+		return 0, fmt.Errorf("telegramfake.Forward: %w", err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(am, &fields); err != nil {
+		return 0, fmt.Errorf("telegramfake.Forward: %w", err)
+	}
+	fields["forward_origin"] = map[string]any{
+		"type": originType, "date": m.date.Unix() - 3600,
+		"sender_user_name": "Someone Else", // what hidden_user carries; others ignore it
+	}
+	payload, err := json.Marshal(fields)
+	if err != nil {
+		return 0, fmt.Errorf("telegramfake.Forward: %w", err)
+	}
+	return s.InjectUpdate("message", payload)
 }
 
 // Edit changes the text of one of the user's own messages, which sends the

@@ -189,11 +189,15 @@ func late(sess *store.ChatSession, in incoming) bool {
 }
 
 // applyMembership handles the person blocking the bot (unreachable, and
-// coordinators are told) or unblocking it.
+// coordinators are told) or unblocking it. A failure is returned like any
+// update's, so that Telegram gives the update again: it is sent once, and
+// nothing else would tell the coordinators.
 func (b *Bot) applyMembership(ctx context.Context, in incoming) (*outcome, error) {
 	out := &outcome{in: in, kind: "membership"}
 	if in.membership == "kicked" {
-		b.sender.markUnreachable(ctx, in.chatID, "blocked the bot")
+		if err := b.sender.markUnreachable(ctx, in.chatID, "blocked the bot"); err != nil {
+			return nil, fmt.Errorf("bot.applyMembership: %w", err)
+		}
 		return out, nil
 	}
 	if _, err := b.store.MarkChatReachable(ctx, in.chatID); err != nil {

@@ -190,8 +190,12 @@ func (b *Bot) applyRetrying(ctx context.Context, in incoming) (*outcome, error) 
 }
 
 // tellFailure tells the person their message was not saved, so they send it
-// again rather than believe it was.
+// again rather than believe it was. A block or unblock is no message of
+// theirs, and after a block nothing can be sent.
 func (b *Bot) tellFailure(in incoming) {
+	if in.membership != "" {
+		return
+	}
 	if in.callbackID != "" {
 		_ = b.sender.AnswerCallback(b.work, in.callbackID, "")
 	}

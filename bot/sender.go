@@ -163,7 +163,10 @@ func (s *Sender) do(ctx context.Context, chatID int64, cost budget, call func() 
 		case errors.Is(err, tgbot.ErrorForbidden),
 			errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "chat not found"):
 			s.metrics.forbidden.Inc()
-			s.markUnreachable(ctx, chatID, err.Error())
+			if merr := s.markUnreachable(ctx, chatID, err.Error()); merr != nil {
+				// The next message refused marks it again.
+				s.log.Error("cannot mark participant unreachable", slog.Any("err", merr))
+			}
 			return fmt.Errorf("%w: %w", ErrUnreachable, err)
 		case errors.Is(err, tgbot.ErrorBadRequest):
 			return fmt.Errorf("%w: %w", ErrRejected, err)
@@ -174,19 +177,20 @@ func (s *Sender) do(ctx context.Context, chatID int64, cost budget, call func() 
 }
 
 // markUnreachable records that chatID can no longer be written to and
-// tells OnUnreachable the first time.
-func (s *Sender) markUnreachable(ctx context.Context, chatID int64, reason string) {
+// tells OnUnreachable the first time. A chat linked to no one is not an
+// error: there is no one to mark.
+func (s *Sender) markUnreachable(ctx context.Context, chatID int64, reason string) error {
 	u, err := s.store.MarkChatUnreachable(ctx, chatID, reason)
 	if errors.Is(err, store.ErrNotFound) {
-		return
+		return nil
 	} else if err != nil {
-		s.log.Error("cannot mark participant unreachable", slog.Any("err", err))
-		return
+		return fmt.Errorf("bot.Sender.markUnreachable: %w", err)
 	}
 	s.log.Info("participant unreachable", slog.String("participant", u.Code), slog.String("reason", reason))
 	if s.OnUnreachable != nil {
 		s.OnUnreachable(ctx, u)
 	}
+	return nil
 }
 
 // Send sends text (plain, escaped here) with an inline keyboard and returns

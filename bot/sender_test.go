@@ -2,6 +2,9 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -88,5 +91,122 @@ func expectTold(t *testing.T, w *world, told chan *store.Unreachable, code strin
 		}
 	case <-w.ctx.Done():
 		t.Fatalf("coordinators never told that %s is unreachable", code)
+	}
+}
+
+// failMarkingUnreachable makes the database refuse to record that a
+// participant became unreachable until the returned repair is called (or
+// the test ends).
+func (w *world) failMarkingUnreachable() (repair func()) {
+	w.t.Helper()
+	w.exec(`CREATE FUNCTION refuse_unreachable() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'the database is down'; END $$`)
+	w.exec(`CREATE TRIGGER refuse_unreachable BEFORE INSERT ON audit_log FOR EACH ROW
+		WHEN (NEW.action = 'unreachable') EXECUTE FUNCTION refuse_unreachable()`)
+	var once sync.Once
+	repair = func() { once.Do(func() { w.exec(`DROP FUNCTION refuse_unreachable() CASCADE`) }) }
+	w.t.Cleanup(repair)
+	return repair
+}
+
+// TestPolledBlockIsConfirmedOnlyOnceRecorded: while the database cannot
+// record that a participant blocked the bot, the my_chat_member update is
+// not confirmed but applied again; once it can, it is recorded and the
+// coordinators are told.
+func TestPolledBlockIsConfirmedOnlyOnceRecorded(t *testing.T) {
+	w := newWorld(t)
+	b := w.newBot()
+	told := make(chan *store.Unreachable, 4)
+	b.Sender().OnUnreachable = func(_ context.Context, u *store.Unreachable) { told <- u }
+	// The bot waits before applying a failed update again: here, until
+	// the test has seen that it does.
+	retrying := make(chan struct{})
+	b.Sender().Sleep = func(ctx context.Context, _ time.Duration) error {
+		select {
+		case retrying <- struct{}{}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	w.poll(b)
+	code, invite := w.invite(store.NewParticipant{})
+	p := w.person("en")
+	p.enrol(invite)
+
+	repair := w.failMarkingUnreachable()
+	p.u.Block()
+	idle := make(chan error, 1)
+	go func() { idle <- w.fake.WaitIdle(w.ctx) }()
+	select {
+	case <-retrying:
+	case err := <-idle:
+		t.Fatalf("the block was confirmed although it was not recorded (%v)", err)
+	}
+	if n := w.fake.PendingUpdates(); n != 1 {
+		t.Errorf("%d updates unconfirmed while the block cannot be recorded, want 1", n)
+	}
+	repair()
+	go func() {
+		for {
+			select {
+			case <-retrying:
+			case <-w.ctx.Done():
+				return
+			}
+		}
+	}()
+	expectTold(t, w, told, code)
+	if err := <-idle; err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.st.ParticipantByCode(w.ctx, code); err != nil || got.Status != store.StatusUnreachable {
+		t.Errorf("status %v (%v), want unreachable", got.Status, err)
+	}
+}
+
+// TestWebhookBlockNotRecordedIsDeliveredAgain: a webhook delivery of a
+// block the database cannot record is refused, so Telegram delivers it
+// again; the next delivery records it.
+func TestWebhookBlockNotRecordedIsDeliveredAgain(t *testing.T) {
+	w := newWorld(t)
+	stop := w.poll(w.newBot())
+	code, invite := w.invite(store.NewParticipant{})
+	p := w.person("en")
+	p.enrol(invite)
+	stop()
+
+	b := w.newBot()
+	srv := httptest.NewServer(b.WebhookHandler("s3cret"))
+	t.Cleanup(srv.Close)
+	block := fmt.Sprintf(`{"update_id": 77, "my_chat_member": {
+		"chat": {"id": %[1]d, "type": "private", "first_name": "Test"},
+		"from": {"id": %[1]d, "is_bot": false, "first_name": "Test"}, "date": 1700000000,
+		"old_chat_member": {"status": "member", "user": {"id": 1, "is_bot": true, "first_name": "Bot"}},
+		"new_chat_member": {"status": "kicked", "user": {"id": 1, "is_bot": true, "first_name": "Bot"}, "until_date": 0}}}`, p.u.ID)
+	deliver := func() int {
+		req, err := http.NewRequestWithContext(w.ctx, http.MethodPost, srv.URL, strings.NewReader(block))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	repair := w.failMarkingUnreachable()
+	if got := deliver(); got/100 == 2 {
+		t.Errorf("block not recorded: status %d, want a refusal so that Telegram delivers again", got)
+	}
+	repair()
+	if got := deliver(); got != http.StatusOK {
+		t.Errorf("block delivered again: status %d, want 200", got)
+	}
+	if got, err := w.st.ParticipantByCode(w.ctx, code); err != nil || got.Status != store.StatusUnreachable {
+		t.Errorf("status %v (%v), want unreachable", got.Status, err)
 	}
 }

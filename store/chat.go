@@ -591,8 +591,10 @@ func (c *ChatTx) Withdraw(ctx context.Context, participantID int64, erase bool, 
 
 // WithdrawByCode is a withdrawal told to the study team rather than the
 // chat: Tx.Withdraw for the participant with code, audited with actor.
-// ErrNotFound: no such participant; ErrAlreadyWithdrawn: they have
-// withdrawn already. Nothing is changed in either case.
+// A participant who withdrew keeping their answers can have them erased
+// later. ErrNotFound: no such participant; ErrAlreadyWithdrawn: they have
+// withdrawn already (and, with erase, been erased). Nothing is changed in
+// either case.
 func (s *Store) WithdrawByCode(ctx context.Context, code string, erase bool, actor string, now time.Time) (err error) {
 	defer wrap(&err, "Store.WithdrawByCode(%q)", code)
 	return s.InTx(ctx, func(tx *Tx) error {
@@ -613,11 +615,18 @@ func (s *Store) WithdrawByCode(ctx context.Context, code string, erase bool, act
 				return err
 			}
 		}
-		var status string
-		if err := tx.tx.GetContext(ctx, &status, `SELECT status FROM participants WHERE id = $1 FOR UPDATE`, id); err != nil {
+		var p struct {
+			Status string `db:"status"`
+			Erased bool   `db:"erased"`
+		}
+		if err := tx.tx.GetContext(ctx, &p, `
+			SELECT status, erased_at IS NOT NULL AS erased
+			FROM participants WHERE id = $1 FOR UPDATE`, id); err != nil {
 			return err
 		}
-		if status == StatusWithdrawn {
+		// Someone who withdrew keeping their answers may ask later for
+		// them to be erased; anything else has been done already.
+		if p.Status == StatusWithdrawn && (p.Erased || !erase) {
 			return ErrAlreadyWithdrawn
 		}
 		if err := tx.Withdraw(ctx, id, erase, now); err != nil {

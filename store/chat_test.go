@@ -391,16 +391,33 @@ func TestWithdrawByCode(t *testing.T) {
 	}
 
 	before := pgtest.CountAll(t)
-	for code, want := range map[string]error{"OSL-C-0001": store.ErrAlreadyWithdrawn, "OSL-C-0002": store.ErrAlreadyWithdrawn, "OSL-C-0099": store.ErrNotFound} {
-		if err := st.WithdrawByCode(ctx, code, true, "cli", now); !errors.Is(err, want) {
-			t.Errorf("withdrawing %s: %v, want %v", code, err, want)
+	for _, c := range []struct {
+		code  string
+		erase bool
+		want  error
+	}{
+		{"OSL-C-0001", false, store.ErrAlreadyWithdrawn},
+		{"OSL-C-0002", true, store.ErrAlreadyWithdrawn},
+		{"OSL-C-0002", false, store.ErrAlreadyWithdrawn},
+		{"OSL-C-0099", true, store.ErrNotFound},
+	} {
+		if err := st.WithdrawByCode(ctx, c.code, c.erase, "cli", now); !errors.Is(err, c.want) {
+			t.Errorf("withdrawing %s (erase %v): %v, want %v", c.code, c.erase, err, c.want)
 		}
 	}
 	if after := pgtest.CountAll(t); !maps.Equal(before, after) {
 		t.Errorf("refused withdrawals changed rows: %v -> %v", before, after)
 	}
 	if n := pgtest.Int(t, `SELECT count(*) FROM assessments WHERE respondent_id = $1`, keep); n != 1 {
-		t.Errorf("a refused erasure deleted answers kept at withdrawal (%d assessments left)", n)
+		t.Errorf("a refused withdrawal deleted answers kept at withdrawal (%d assessments left)", n)
+	}
+
+	// Answers kept at withdrawal can be erased on request later.
+	if err := st.WithdrawByCode(ctx, "OSL-C-0001", true, "cli", now); err != nil {
+		t.Fatal(err)
+	}
+	if n := pgtest.Int(t, `SELECT count(*) FROM assessments WHERE respondent_id = $1`, keep); n != 0 {
+		t.Errorf("%d assessments left after a later erasure", n)
 	}
 }
 

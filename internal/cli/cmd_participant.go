@@ -46,8 +46,11 @@ func (c *SetBaselineCmd) Run(app *App) error {
 	}
 	p := &reminders.Planner{Catalog: catalog, Hours: cfg.Hours}
 	if err := p.SetBaseline(app.Context, st, c.Code, date, app.Now(), "cli"); err != nil {
-		if errors.Is(err, reminders.ErrUnknownParticipant) {
+		switch {
+		case errors.Is(err, reminders.ErrUnknownParticipant):
 			return Usagef("unknown participant %q", c.Code)
+		case errors.Is(err, store.ErrErased):
+			return fmt.Errorf("participant %s withdrew and their answers were erased: there is no baseline to correct", c.Code)
 		}
 		return err
 	}

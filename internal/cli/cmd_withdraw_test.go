@@ -83,8 +83,8 @@ func TestParticipantWithdraw(t *testing.T) {
 		want string
 	}{
 		{[]string{keep}, "has already withdrawn"},
-		{[]string{keep, "--erase"}, "has already withdrawn"},
 		{[]string{erase}, "has already withdrawn"},
+		{[]string{erase, "--erase"}, "has already withdrawn"},
 		{[]string{"OSL-C-9999"}, "unknown participant"},
 		{nil, "expected"},
 	} {
@@ -98,6 +98,27 @@ func TestParticipantWithdraw(t *testing.T) {
 	}
 	if n := countOf(t, `JOIN assessments a ON a.respondent_id = p.id`, keep); n != 1 {
 		t.Errorf("%s has %d assessments after refused withdrawals, want 1", keep, n)
+	}
+
+	// Who withdrew keeping their answers may later ask for them to be erased.
+	if out, errOut, code := run(t, env, "participant", "withdraw", keep, "--erase"); code != 0 || !strings.Contains(out, "answers erased") {
+		t.Fatalf("withdraw %s --erase after keeping: exit %d, %q, %q", keep, code, out, errOut)
+	}
+	if n := countOf(t, `JOIN assessments a ON a.respondent_id = p.id`, keep); n != 0 {
+		t.Errorf("%s has %d assessments after a later erasure, want 0", keep, n)
+	}
+	if n := countOf(t, `JOIN (SELECT 1) x ON p.erased_at IS NOT NULL`, keep); n != 1 {
+		t.Errorf("%s is not marked erased after a later erasure", keep)
+	}
+
+	// An erased participant has no baseline left to correct.
+	before = pgtest.CountAll(t)
+	out, errOut, code = run(t, env, "participant", "set-baseline", erase, "--date", "2025-01-05")
+	if code == 0 || out != "" || !strings.Contains(errOut, "erased") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("set-baseline of an erased participant: exit %d, %q, %q; want one line refusing it", code, out, errOut)
+	}
+	if after := pgtest.CountAll(t); !maps.Equal(before, after) {
+		t.Errorf("a refused set-baseline changed rows: %v -> %v", before, after)
 	}
 }
 

@@ -1,7 +1,10 @@
 package bot_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -169,5 +172,49 @@ func TestLinkingStoresTheChatsLanguage(t *testing.T) {
 		if got := w.scalar(`SELECT lang FROM participants WHERE code = $1`, code); got != tc.want {
 			t.Errorf("invited with %q, app in %q: stored %v, want %q", tc.invited, tc.app, got, tc.want)
 		}
+	}
+}
+
+// TestFloodFromAStrangerLeavesFewReplies: one unlinked chat sends message
+// after message while its first reply cannot go out (Telegram asked the
+// bot to wait). The refusals it earns collapse into one, another chat is
+// answered meanwhile, and once sending resumes the flood gets no backlog.
+func TestFloodFromAStrangerLeavesFewReplies(t *testing.T) {
+	w := newWorld(t)
+	b := w.newBot()
+	waiting, resume := make(chan struct{}), make(chan struct{})
+	var first sync.Once
+	b.Sender().Sleep = func(ctx context.Context, _ time.Duration) error {
+		blocked := false
+		first.Do(func() { blocked = true; close(waiting) })
+		if blocked {
+			select {
+			case <-resume:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return ctx.Err()
+	}
+	w.poll(b)
+	flooder, other := w.person("en"), w.person("en")
+	w.fake.FailNext("sendMessage", 429, "", 1)
+	flooder.u.Send("hello")
+	<-waiting // the first reply waits for Telegram
+
+	const flood = 200
+	for i := range flood {
+		flooder.u.Send(fmt.Sprintf("let me in %d", i))
+	}
+	other.u.Start("")
+	other.containing("invitation")
+	if err := w.fake.WaitIdle(w.ctx); err != nil { // the flood is applied
+		t.Fatal(err)
+	}
+	close(resume)
+	b.Drain(30 * time.Second) // the replies are sent
+	// The reply that waited, and one for everything sent meanwhile.
+	if n := len(flooder.u.Messages()); n > 2 {
+		t.Errorf("%d replies to %d messages of a stranger, want at most 2", n, flood+1)
 	}
 }

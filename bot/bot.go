@@ -83,7 +83,7 @@ func New(opts Options) (*Bot, error) {
 	b := &Bot{
 		store: opts.Store, catalog: opts.Catalog, log: opts.Logger, now: opts.Now,
 		metrics: opts.Metrics, coordinator: opts.Coordinator,
-		serial: newSerial(), replies: newSerial(),
+		serial: newSerial(0), replies: newSerial(maxQueuedReplies),
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)

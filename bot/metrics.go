@@ -10,6 +10,7 @@ type Metrics struct {
 	messagesSent    prometheus.Counter
 	tooManyRequests prometheus.Counter
 	forbidden       prometheus.Counter
+	repliesDropped  prometheus.Counter
 	applySeconds    prometheus.Histogram
 	groupSize       prometheus.Histogram
 }
@@ -38,6 +39,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "imrbot_telegram_403_total",
 			Help: "Times Telegram answered 403 Forbidden (participant blocked the bot).",
 		}),
+		repliesDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "imrbot_replies_dropped_total",
+			Help: "Replies not sent: the chat had too many waiting, or the same reply was waiting already.",
+		}),
 		applySeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "imrbot_apply_seconds",
 			Help:    "Time to apply one update in its transaction.",
@@ -51,7 +56,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	if reg != nil {
 		reg.MustRegister(m.updatesApplied, m.answersStored, m.messagesSent,
-			m.tooManyRequests, m.forbidden, m.applySeconds, m.groupSize)
+			m.tooManyRequests, m.forbidden, m.repliesDropped, m.applySeconds, m.groupSize)
 	}
 	return m
 }

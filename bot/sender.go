@@ -27,10 +27,38 @@ type Limits struct {
 	PerChatBurst int
 }
 
-// TelegramLimits are the limits for the real Telegram. A per-chat burst of
-// three lets a reply and the next question go out at once while a
-// steady stream stays at one message a second.
-var TelegramLimits = Limits{Global: 30, GlobalBurst: 5, PerChat: 1, PerChatBurst: 3}
+// The pace per chat keeps a margin under Telegram's one message a second
+// with bursts (the fake models it as a bucket of 3 refilled at 1/s): what
+// the Sender lets out, Telegram sees shifted by network delays and by its
+// clock against ours, and at exactly 1/s a message that arrives a little
+// early is refused. With 2 at once and 0.9/s after, any n messages we send
+// within L seconds fit Telegram's bucket (2 + 0.9(L+J) <= 3 + L) as long
+// as they are squeezed by less than J = 1.1 s. Two at once still lets a
+// reply and the next question go out together.
+const (
+	perChatRate  = 0.9
+	perChatBurst = 2
+)
+
+// SendLimits are the limits for sending at most perSecond messages per
+// second over all chats (Telegram's default is 30; paid broadcasts allow
+// more), with the margin per chat above. The global burst is a sixth of a
+// second's worth (5 at 30/s), far under the bucket of a second's worth that
+// Telegram tolerates, for the same reason: 30/s with bursts of 5 fit a
+// server's 30/s with bursts of 30 when squeezed by less than 0.8 s.
+// perSecond <= 0 turns pacing off (Limits{}), for a local test server only.
+func SendLimits(perSecond float64) Limits {
+	if perSecond <= 0 {
+		return Limits{}
+	}
+	return Limits{
+		Global: rate.Limit(perSecond), GlobalBurst: max(1, int(perSecond/6)),
+		PerChat: perChatRate, PerChatBurst: perChatBurst,
+	}
+}
+
+// TelegramLimits are the limits for the real Telegram at its default rate.
+var TelegramLimits = SendLimits(30)
 
 // ErrUnreachable is returned when Telegram refuses to deliver to a chat
 // (403: the person blocked the bot or deleted their account; 400 "chat not
@@ -118,16 +146,46 @@ func (s *Sender) chatLimiter(chatID int64) *rate.Limiter {
 }
 
 // wait takes a token from the global bucket and, for a new message, from
-// the chat's.
+// the chat's, both at the moment the message may go. Taking the chat's
+// first and then waiting for the global one would let a message that
+// waited long for the global bucket go out right before the chat's next,
+// which waited less: two messages to one chat closer than its pace allows.
+// So the chat's token is only waited for, then the global one taken, then
+// the chat's (it is still there unless another send to the chat took it,
+// and then the round starts again).
 func (s *Sender) wait(ctx context.Context, chatID int64, cost budget) error {
+	var chat *rate.Limiter
 	if cost == newMessage {
-		if l := s.chatLimiter(chatID); l != nil {
-			if err := l.Wait(ctx); err != nil {
+		chat = s.chatLimiter(chatID)
+	}
+	for {
+		if chat != nil {
+			if err := untilToken(ctx, chat); err != nil {
 				return err
 			}
 		}
+		if err := s.global.Wait(ctx); err != nil {
+			return err
+		}
+		if chat == nil || chat.Allow() {
+			return nil
+		}
 	}
-	return s.global.Wait(ctx)
+}
+
+// untilToken waits until l has a token, without taking it.
+func untilToken(ctx context.Context, l *rate.Limiter) error {
+	for {
+		tokens := l.Tokens()
+		if tokens >= 1 {
+			return nil
+		}
+		// A millisecond more, so that rounding does not wake it early.
+		d := time.Duration((1-tokens)/float64(l.Limit())*float64(time.Second)) + time.Millisecond
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
 }
 
 // budget says which limits a call draws on. Telegram's one-a-second limit

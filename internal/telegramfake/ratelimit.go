@@ -18,10 +18,12 @@ func (b *bucket) refill(now time.Time, rate float64, burst int) {
 		b.tokens, b.last, b.primed = float64(burst), now, true
 		return
 	}
+	// Requests handled concurrently may come with times out of order: the
+	// bucket never moves back, or the time between would be refilled twice.
 	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
 		b.tokens = math.Min(float64(burst), b.tokens+elapsed*rate)
+		b.last = now
 	}
-	b.last = now
 }
 
 // wait says how many whole seconds (at least 1) until a token is free, or 0

@@ -26,7 +26,7 @@ type Options struct {
 	Logger  *slog.Logger     // nil: discard
 	Now     func() time.Time // nil: time.Now
 	Metrics *Metrics         // nil: unregistered metrics
-	Limits  Limits           // sending limits; TelegramLimits for the real Telegram
+	Limits  Limits           // sending limits; SendLimits(30) for the real Telegram
 	// Coordinator answers /due, /remind and /status; nil answers that the
 	// command is not available.
 	Coordinator CoordinatorCommands

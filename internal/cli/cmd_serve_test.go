@@ -18,6 +18,7 @@ import (
 
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -362,3 +363,61 @@ type readerConn struct {
 }
 
 func (c readerConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+func TestSendRateSettingPacesTheBot(t *testing.T) {
+	cases := []struct {
+		name, rate       string
+		fake             []telegramfake.Option
+		chats            int
+		want429, sentAll bool
+	}{
+		// The fake takes 10 messages a second one at a time: the bot told to
+		// send 2 a second never draws a 429.
+		{"paced at the set rate", "2", []telegramfake.Option{telegramfake.WithLimits(0, 10), telegramfake.WithBursts(0, 1)}, 3, false, true},
+		// 0 turns pacing off: ten messages at once exceed even a Telegram-
+		// like 30 a second with bursts of 6, which default pacing keeps to.
+		{"not paced", "0", []telegramfake.Option{telegramfake.WithLimits(0, 30), telegramfake.WithBursts(0, 6)}, 10, true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			fake := telegramfake.New(c.fake...)
+			defer fake.Close()
+			env := map[string]string{"DATABASE_URL": pgtest.URL(t), "TELEGRAM_BOT_TOKEN": fake.Token, "TELEGRAM_API_URL": fake.URL, "TELEGRAM_SEND_RATE": c.rate}
+			app := testApp(t, ctx, env, io.Discard)
+			tg, err := readTelegramSettings(app.Getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := app.Store(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			catalog, err := app.Catalog()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _, err := newSending(app, st, catalog, reminders.Config{}, tg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A 429 is what the test looks for: no waiting it out.
+			b.Sender().Sleep = func(context.Context, time.Duration) error { return errors.New("not retried in this test") }
+			sent := 0
+			for i := range c.chats {
+				u := fake.NewUser("User"+strconv.Itoa(i), "en")
+				u.Send("hi") // a bot may write only to whom wrote to it
+				if _, err := b.Sender().Send(ctx, u.ChatID(), "hello", nil); err == nil {
+					sent++
+				}
+			}
+			if got := fake.Stats().TooManyRequests["sendMessage"]; (got > 0) != c.want429 {
+				t.Errorf("TELEGRAM_SEND_RATE=%s: %d answers 429 from a server the bot should %s", c.rate, got, map[bool]string{false: "keep within", true: "exceed"}[c.want429])
+			}
+			if c.sentAll && sent != c.chats {
+				t.Errorf("%d of %d messages sent", sent, c.chats)
+			}
+		})
+	}
+}

@@ -64,7 +64,7 @@ func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg
 	}
 	b, err := bot.New(bot.Options{
 		Token: tg.token, APIURL: tg.apiURL, Store: st, Catalog: catalog,
-		Logger: app.Logger, Now: app.Now, Metrics: metrics, Limits: bot.TelegramLimits,
+		Logger: app.Logger, Now: app.Now, Metrics: metrics, Limits: bot.SendLimits(tg.sendRate),
 		Coordinator: &reminders.Coordinator{Store: st, Catalog: catalog, Now: app.Now, Wake: dispatcher.Wake},
 	})
 	if err != nil {

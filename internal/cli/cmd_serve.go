@@ -224,15 +224,23 @@ func learnUsername(ctx context.Context, app *App, b *bot.Bot, st *store.Store, c
 	return nil
 }
 
-// pruneUpdates forgets de-duplication ids older than a week, hourly.
+// pruneUpdates forgets, hourly, de-duplication ids older than a week and
+// the chat links of people who withdrew a week ago and never answered
+// whether to keep their answers (keeping is then their choice).
 func pruneUpdates(ctx context.Context, app *App, st *store.Store) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := st.PruneProcessedUpdates(ctx, app.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+		weekAgo := app.Now().Add(-7 * 24 * time.Hour)
+		if n, err := st.PruneProcessedUpdates(ctx, weekAgo); err != nil && ctx.Err() == nil {
 			app.Logger.Warn("pruning processed updates", slog.Any("err", err))
 		} else if n > 0 {
 			app.Logger.Debug("pruned processed updates", slog.Int64("count", n))
+		}
+		if n, err := st.ForgetWithdrawnChats(ctx, weekAgo); err != nil && ctx.Err() == nil {
+			app.Logger.Warn("forgetting withdrawn chats", slog.Any("err", err))
+		} else if n > 0 {
+			app.Logger.Info("forgot the chats of withdrawn participants", slog.Int("count", n))
 		}
 		select {
 		case <-ctx.Done():

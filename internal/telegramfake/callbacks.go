@@ -41,7 +41,7 @@ func (s *Server) answerCallbackQuery(_ context.Context, p params) (any, *apiErro
 	if !ok {
 		return nil, badRequest(queryTooOld)
 	}
-	if t := s.cfg.callbackTimeout; t > 0 && s.now().Sub(cb.created) > t {
+	if s.now().Sub(cb.created) > callbackTimeout {
 		delete(s.callbacks, id)
 		return nil, badRequest(queryTooOld)
 	}

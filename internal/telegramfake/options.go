@@ -1,15 +1,11 @@
 package telegramfake
 
-import (
-	"net/http"
-	"time"
-)
+import "time"
 
 // Option configures a Server at creation.
 type Option func(*config)
 
 type config struct {
-	token     string
 	username  string
 	firstName string
 
@@ -18,41 +14,37 @@ type config struct {
 	globalRate   float64 // messages per second in all; <= 0 disables
 	globalBurst  int
 
-	now             func() time.Time
-	callbackTimeout time.Duration
-	messageHistory  int // messages kept per chat; 0 keeps all
-	updateHistory   int // updates kept for Duplicate
+	now            func() time.Time
+	messageHistory int // messages kept per chat; 0 keeps all
 
-	webhookClient *http.Client
-	backoffMin    time.Duration
-	backoffMax    time.Duration
+	backoffMin time.Duration
+	backoffMax time.Duration
 }
+
+// callbackTimeout is how long after a tap a callback query may still be
+// answered, by the injected clock (Telegram's 15 seconds).
+const callbackTimeout = 15 * time.Second
+
+// updateHistory bounds how many past updates Duplicate can re-deliver.
+const updateHistory = 4096
 
 func defaultConfig() config {
 	return config{
-		username:        "imr_test_bot",
-		firstName:       "IMR Test Bot",
-		perChatRate:     1,
-		perChatBurst:    3,
-		globalRate:      30,
-		globalBurst:     30,
-		now:             time.Now,
-		callbackTimeout: 15 * time.Second,
-		updateHistory:   4096,
-		backoffMin:      50 * time.Millisecond,
-		backoffMax:      2 * time.Second,
+		username:     "imr_test_bot",
+		firstName:    "IMR Test Bot",
+		perChatRate:  1,
+		perChatBurst: 3,
+		globalRate:   30,
+		globalBurst:  30,
+		now:          time.Now,
+		backoffMin:   50 * time.Millisecond,
+		backoffMax:   2 * time.Second,
 	}
 }
 
 // WithUsername sets the bot's username (without '@') that getMe reports.
 func WithUsername(username string) Option {
 	return func(c *config) { c.username = username }
-}
-
-// WithToken sets the bot token instead of a generated one. It must look like
-// Telegram's, "<bot id>:<secret>", because the client derives the bot id from it.
-func WithToken(token string) Option {
-	return func(c *config) { c.token = token }
 }
 
 // WithLimits sets the accepted message rates, in messages per second, to one
@@ -85,29 +77,11 @@ func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }
 
-// WithCallbackTimeout sets how long after a tap a callback query may still be
-// answered (default 15 s by the injected clock); 0 never expires queries.
-func WithCallbackTimeout(d time.Duration) Option {
-	return func(c *config) { c.callbackTimeout = d }
-}
-
 // WithMessageHistory bounds the messages remembered per chat (0, the default,
 // keeps all). Benchmarks with many conversations use it to keep the fake's
 // memory flat; an evicted message can no longer be edited or tapped.
 func WithMessageHistory(n int) Option {
 	return func(c *config) { c.messageHistory = max(n, 0) }
-}
-
-// WithUpdateHistory bounds how many past updates Duplicate can re-deliver
-// (default 4096).
-func WithUpdateHistory(n int) Option {
-	return func(c *config) { c.updateHistory = max(n, 1) }
-}
-
-// WithWebhookClient sets the HTTP client that delivers webhook updates, for
-// example one that trusts an httptest TLS server's certificate.
-func WithWebhookClient(client *http.Client) Option {
-	return func(c *config) { c.webhookClient = client }
 }
 
 // WithWebhookBackoff sets the wait before re-delivering an update the webhook

@@ -82,10 +82,7 @@ func Listen(addr string, opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s, err := newServer(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("telegramfake.Listen: %w", err)
-	}
+	s := newServer(cfg)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("telegramfake.Listen: %w", err)
@@ -99,16 +96,8 @@ func Listen(addr string, opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-func newServer(cfg config) (*Server, error) {
-	token := cfg.token
-	if token == "" {
-		token = randomToken()
-	}
-	idPart, _, ok := strings.Cut(token, ":")
-	botID, err := strconv.ParseInt(idPart, 10, 64)
-	if !ok || err != nil || botID <= 0 {
-		return nil, fmt.Errorf("token %q does not look like <bot id>:<secret>", token)
-	}
+func newServer(cfg config) *Server {
+	botID, token := randomToken()
 	s := &Server{
 		Token: token,
 		cfg:   cfg,
@@ -131,16 +120,17 @@ func newServer(cfg config) (*Server, error) {
 		commands:     make(map[string][]models.BotCommand),
 	}
 	s.stats.init()
-	return s, nil
+	return s
 }
 
-func randomToken() string {
+func randomToken() (botID int64, token string) {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 	secret := make([]byte, 35)
 	for i := range secret {
 		secret[i] = alphabet[rand.IntN(len(alphabet))]
 	}
-	return strconv.FormatInt(6_000_000_000+rand.Int64N(1_000_000_000), 10) + ":AA" + string(secret[2:])
+	botID = 6_000_000_000 + rand.Int64N(1_000_000_000)
+	return botID, strconv.FormatInt(botID, 10) + ":AA" + string(secret[2:])
 }
 
 // BotUser is the bot's own account, as getMe reports it.

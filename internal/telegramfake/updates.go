@@ -105,7 +105,7 @@ func (s *Server) push(e *entry) {
 
 // remember keeps e for Duplicate, forgetting the oldest beyond the bound.
 func (s *Server) remember(e *entry) {
-	if len(s.historyRing) < s.cfg.updateHistory {
+	if len(s.historyRing) < updateHistory {
 		s.historyRing = append(s.historyRing, e.id)
 	} else {
 		delete(s.history, s.historyRing[s.historyNext])

@@ -72,17 +72,14 @@ func (s *Server) setWebhook(_ context.Context, p params) (any, *apiError) {
 		return nil, aerr
 	}
 
-	client := s.cfg.webhookClient
-	if client == nil {
-		client = &http.Client{
-			Timeout: time.Minute,
-			Transport: &http.Transport{
-				Proxy:               nil,
-				MaxIdleConnsPerHost: maxConn,
-				MaxConnsPerHost:     maxConn,
-				IdleConnTimeout:     90 * time.Second,
-			},
-		}
+	client := &http.Client{
+		Timeout: time.Minute,
+		Transport: &http.Transport{
+			Proxy:               nil,
+			MaxIdleConnsPerHost: maxConn,
+			MaxConnsPerHost:     maxConn,
+			IdleConnTimeout:     90 * time.Second,
+		},
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	wh := &webhook{

@@ -3,10 +3,8 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -14,11 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/lib/pq"
 
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
@@ -32,7 +27,7 @@ type world struct {
 	t     *testing.T
 	ctx   context.Context
 	dbURL string
-	db    *sql.DB
+	db    *pgtest.DB
 	fake  *telegramfake.Server
 	env   []string // "KEY=value" for every process of this world
 
@@ -46,87 +41,24 @@ func newWorld(t *testing.T, deadline time.Duration) *world {
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	t.Cleanup(cancel)
 	w := &world{t: t, ctx: ctx}
-	w.dbURL, w.db = freshDatabase(t)
+	w.db = pgtest.NewDatabase(t) // skips without a server, fails under CI; the binary migrates it
+	w.dbURL = w.db.URL
 	w.fake = telegramfake.New()
 	t.Cleanup(w.fake.Close)
 	return w
 }
 
-var (
-	dbSeq atomic.Int64
-	// pgtestMu serialises pgtest.URL, whose truncation of the package
-	// database could deadlock with itself when parallel tests start at once.
-	pgtestMu sync.Mutex
-)
-
-// freshDatabase creates an empty database beside pgtest's package
-// database (pgtest has one database per package; parallel tests need one
-// each) and drops it when the test ends. The binary migrates it.
-func freshDatabase(t *testing.T) (string, *sql.DB) {
-	t.Helper()
-	pgtestMu.Lock()
-	base := pgtest.URL(t) // skips the test without a server, fails it under CI
-	pgtestMu.Unlock()
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := fmt.Sprintf("%s_%d", strings.TrimPrefix(u.Path, "/"), dbSeq.Add(1))
-	admin, err := sql.Open("postgres", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	if _, err := admin.Exec("CREATE DATABASE " + pq.QuoteIdentifier(name)); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	u.Path = "/" + name
-	db, err := sql.Open("postgres", u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(name) + " WITH (FORCE)"); err != nil {
-			t.Logf("drop database %s: %v", name, err)
-		}
-	})
-	return u.String(), db
-}
-
 // count is the number of rows in table.
 func (w *world) count(table string) int {
 	w.t.Helper()
-	var n int
-	if err := w.db.QueryRowContext(w.ctx, "SELECT count(*) FROM "+pq.QuoteIdentifier(table)).Scan(&n); err != nil {
-		w.t.Fatalf("count %s: %v", table, err)
-	}
-	return n
+	return w.db.Count(w.t, table)
 }
 
 // countAll is the row count of every table but goose's, to show that
 // something stored nothing.
 func (w *world) countAll() map[string]int {
 	w.t.Helper()
-	rows, err := w.db.QueryContext(w.ctx, `SELECT tablename FROM pg_tables
-		WHERE schemaname = 'public' AND tablename <> 'goose_db_version' ORDER BY 1`)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			w.t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	rows.Close()
-	out := map[string]int{}
-	for _, name := range tables {
-		out[name] = w.count(name)
-	}
-	return out
+	return w.db.CountAll(w.t)
 }
 
 // sameCounts reports the tables whose counts differ, ignoring except.

@@ -9,6 +9,11 @@
 // The server comes from DATABASE_URL (default: postgres@127.0.0.1:5432).
 // Without a server the database tests skip, except under CI=true, where
 // they fail: CI must never pass by testing nothing.
+//
+// It is the one place outside store/ where tests reach the database
+// directly: Count, Int, Exec and the rest of DB look at rows and set up
+// states the store has no method for; NewDatabase gives a test a database
+// of its own; Kept one that outlives the run (a benchmark's seed).
 package pgtest
 
 import (
@@ -21,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,9 +42,11 @@ var (
 	dbURL   string // the package's own database, "" when none could be had
 	skipWhy string
 	shared  *store.Store
-	raw     *sql.DB // the package database, for truncation and counting
+	pkg     *DB     // the package database, for truncation and counting
 	admin   string  // URL of the server's maintenance database
+	adminDB *sql.DB // connected to admin, for the databases NewDatabase makes
 	dbName  string
+	dbSeq   atomic.Int64
 )
 
 // Main creates and migrates the package's database, runs the tests, and
@@ -59,8 +67,11 @@ func run(m *testing.M) int {
 	code := m.Run()
 	if shared != nil {
 		shared.Close()
-		raw.Close()
-		dropDatabase(ctx)
+		pkg.raw.Close()
+	}
+	if adminDB != nil {
+		dropDatabase(ctx, dbName)
+		adminDB.Close()
 	}
 	return code
 }
@@ -76,22 +87,23 @@ func setUp(ctx context.Context) error {
 	}
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
-	pkg := strings.NewReplacer("-", "_", ".", "_").Replace(filepath.Base(mustWd()))
-	dbName = fmt.Sprintf("imrbot_test_%s_%s", pkg, hex.EncodeToString(rnd[:]))
+	dir := strings.NewReplacer("-", "_", ".", "_").Replace(filepath.Base(mustWd()))
+	dbName = fmt.Sprintf("imrbot_test_%s_%s", dir, hex.EncodeToString(rnd[:]))
 
 	db, err := sql.Open("postgres", admin)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if _, err := db.ExecContext(cctx, "CREATE DATABASE "+pq.QuoteIdentifier(dbName)); err != nil {
+		db.Close()
 		return fmt.Errorf("create database: %w", err)
 	}
+	adminDB = db
 	u.Path = "/" + dbName
-	dbURL = u.String()
-	st, err := store.Open(ctx, dbURL)
+	pkgURL := u.String()
+	st, err := store.Open(ctx, pkgURL)
 	if err != nil {
 		return err
 	}
@@ -99,18 +111,18 @@ func setUp(ctx context.Context) error {
 		st.Close()
 		return err
 	}
-	shared = st
-	raw, err = sql.Open("postgres", dbURL)
-	return err
+	raw, err := sql.Open("postgres", pkgURL)
+	if err != nil {
+		st.Close()
+		return err
+	}
+	shared, pkg, dbURL = st, &DB{URL: pkgURL, raw: raw}, pkgURL
+	return nil
 }
 
-func dropDatabase(ctx context.Context) {
-	db, err := sql.Open("postgres", admin)
-	if err != nil {
-		return
-	}
-	defer db.Close()
-	_, _ = db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(dbName)+" WITH (FORCE)")
+func dropDatabase(ctx context.Context, name string) error {
+	_, err := adminDB.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)")
+	return err
 }
 
 func mustWd() string {
@@ -128,7 +140,7 @@ func URL(t testing.TB) string {
 	if dbURL == "" {
 		t.Skip(skipWhy)
 	}
-	truncate(t)
+	pkg.truncate(t)
 	return dbURL
 }
 
@@ -139,88 +151,70 @@ func Store(t testing.TB) *store.Store {
 	return shared
 }
 
-// truncate empties every table but goose's.
-func truncate(t testing.TB) {
+// NewDatabase creates an empty database, not migrated, beside the
+// package's and drops it when the test ends: for tests that run in
+// parallel against databases of their own, or that start from nothing (a
+// binary that migrates, a command that must leave no table behind). It
+// skips the test when there is no server.
+func NewDatabase(t testing.TB) *DB {
 	t.Helper()
-	_, err := raw.Exec(`DO $$ DECLARE r record; BEGIN
-		FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'goose_db_version' LOOP
-			EXECUTE 'TRUNCATE TABLE ' || quote_ident(r.tablename) || ' RESTART IDENTITY CASCADE';
-		END LOOP; END $$`)
-	if err != nil {
-		t.Fatalf("pgtest: truncate: %v", err)
+	if dbURL == "" {
+		t.Skip(skipWhy)
 	}
-}
-
-// Count returns the number of rows in table, for tests that check a bad
-// input wrote nothing.
-func Count(t testing.TB, table string) int {
-	t.Helper()
-	var n int
-	if err := raw.QueryRow("SELECT count(*) FROM " + pq.QuoteIdentifier(table)).Scan(&n); err != nil {
-		t.Fatalf("pgtest.Count(%q): %v", table, err)
+	name := fmt.Sprintf("%s_%d", dbName, dbSeq.Add(1))
+	if _, err := adminDB.Exec("CREATE DATABASE " + pq.QuoteIdentifier(name)); err != nil {
+		t.Fatalf("pgtest: create database %s: %v", name, err)
 	}
-	return n
-}
-
-// Int runs a query that returns one integer against the package database.
-func Int(t testing.TB, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := raw.QueryRow(query, args...).Scan(&n); err != nil {
-		t.Fatalf("pgtest.Int: %v", err)
-	}
-	return n
-}
-
-// Exec runs one statement against the package database, for test set-ups
-// the store has no method for (moving a clock-dependent date, say).
-func Exec(t testing.TB, query string, args ...any) {
-	t.Helper()
-	if _, err := raw.Exec(query, args...); err != nil {
-		t.Fatalf("pgtest.Exec: %v", err)
-	}
-}
-
-// CountAll returns the row count of every table but goose's, to show that
-// something stored nothing at all.
-func CountAll(t testing.TB) map[string]int {
-	t.Helper()
-	rows, err := raw.Query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'goose_db_version' ORDER BY 1`)
+	u, err := url.Parse(dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
+	u.Path = "/" + name
+	raw, err := sql.Open("postgres", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		raw.Close()
+		if err := dropDatabase(context.Background(), name); err != nil {
+			t.Errorf("pgtest: drop database %s: %v", name, err)
 		}
-		tables = append(tables, name)
-	}
-	rows.Close()
-	out := map[string]int{}
-	for _, name := range tables {
-		out[name] = Count(t, name)
-	}
-	return out
+	})
+	return &DB{URL: u.String(), raw: raw}
 }
 
-// Dump returns every row of table as text, for tests that look for data
-// that must not be stored (a Telegram id, an invite code in clear).
-func Dump(t testing.TB, table string) []string {
-	t.Helper()
-	rows, err := raw.Query("SELECT t::text FROM " + pq.QuoteIdentifier(table) + " t")
+// Kept returns the URL of a database that outlives the run (a benchmark's
+// seeded data, say), creating it when missing and first dropping it when
+// recreate is set. It needs no TestMain: it reads DATABASE_URL itself.
+func Kept(ctx context.Context, name string, recreate bool) (string, error) {
+	server := os.Getenv("DATABASE_URL")
+	if server == "" {
+		server = DefaultURL
+	}
+	u, err := url.Parse(server)
 	if err != nil {
-		t.Fatalf("pgtest.Dump(%q): %v", table, err)
+		return "", fmt.Errorf("pgtest.Kept: parse DATABASE_URL: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
+	db, err := sql.Open("postgres", server)
+	if err != nil {
+		return "", fmt.Errorf("pgtest.Kept: %w", err)
+	}
+	defer db.Close()
+	quoted := pq.QuoteIdentifier(name)
+	if recreate {
+		if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoted+" WITH (FORCE)"); err != nil {
+			return "", fmt.Errorf("pgtest.Kept: drop %s: %w", name, err)
 		}
-		out = append(out, s)
 	}
-	return out
+	var exists bool
+	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", fmt.Errorf("pgtest.Kept: %w", err)
+	}
+	if !exists {
+		if _, err := db.ExecContext(ctx, "CREATE DATABASE "+quoted); err != nil {
+			return "", fmt.Errorf("pgtest.Kept: create %s: %w", name, err)
+		}
+	}
+	u.Path = "/" + name
+	return u.String(), nil
 }

@@ -112,3 +112,20 @@ func TestPromptMessagesNeverGoBack(t *testing.T) {
 		t.Errorf("prompt message = %d, want 10: an older id must not replace a newer one", got)
 	}
 }
+
+func TestMarkUpdateProcessedOnce(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	for i, want := range []bool{true, false} {
+		err := st.InChatTx(ctx, func(tx *store.ChatTx) error {
+			fresh, sess, err := tx.Open(ctx, 42, 1234)
+			if fresh != want || sess != nil {
+				t.Errorf("attempt %d: fresh = %v, session %v; want %v and none", i, fresh, sess, want)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}

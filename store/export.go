@@ -88,14 +88,6 @@ func (s *Store) ExportData(ctx context.Context) (_ *ExportData, err error) {
 	return &d, nil
 }
 
-// CurrentAnswers returns every current answer of participants who are not
-// erased, ordered by participant, timepoint, questionnaire, respondent and
-// item, byte-wise (COLLATE "C") so the order is the same on every server.
-func (s *Store) CurrentAnswers(ctx context.Context) (_ []ExportAnswer, err error) {
-	defer wrap(&err, "Store.CurrentAnswers")
-	return currentAnswers(ctx, s.db)
-}
-
 func currentAnswers(ctx context.Context, q querier) ([]ExportAnswer, error) {
 	var out []ExportAnswer
 	err := q.SelectContext(ctx, &out, `
@@ -116,13 +108,6 @@ func currentAnswers(ctx context.Context, q querier) ([]ExportAnswer, error) {
 	return out, err
 }
 
-// CompletionCounts counts assessments by site, timepoint and questionnaire,
-// leaving erased participants out.
-func (s *Store) CompletionCounts(ctx context.Context) (_ []CompletionCount, err error) {
-	defer wrap(&err, "Store.CompletionCounts")
-	return completionCounts(ctx, s.db)
-}
-
 func completionCounts(ctx context.Context, q querier) ([]CompletionCount, error) {
 	var out []CompletionCount
 	err := q.SelectContext(ctx, &out, `
@@ -137,12 +122,6 @@ func completionCounts(ctx context.Context, q querier) ([]CompletionCount, error)
 		GROUP BY s.site, a.timepoint, a.questionnaire
 		ORDER BY s.site, a.timepoint COLLATE "C", a.questionnaire COLLATE "C"`)
 	return out, err
-}
-
-// Enrolment counts each site's participants by role.
-func (s *Store) Enrolment(ctx context.Context) (_ []SiteEnrolment, err error) {
-	defer wrap(&err, "Store.Enrolment")
-	return siteEnrolment(ctx, s.db)
 }
 
 func siteEnrolment(ctx context.Context, q querier) ([]SiteEnrolment, error) {

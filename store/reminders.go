@@ -30,12 +30,10 @@ type Reminder struct {
 
 // Reminder statuses.
 const (
-	ReminderPending   = "pending"
-	ReminderClaimed   = "claimed"
-	ReminderSent      = "sent"
-	ReminderCancelled = "cancelled"
-	ReminderFailed    = "failed"
-	ReminderSkipped   = "skipped"
+	ReminderPending = "pending"
+	ReminderSent    = "sent"
+	ReminderFailed  = "failed"
+	ReminderSkipped = "skipped"
 )
 
 const reminderColumns = `id, participant_id, subject_id, timepoint, step, status, send_at,

@@ -88,14 +88,6 @@ func (s *Store) ScheduleParticipantByCode(ctx context.Context, code string) (_ *
 	return &p, notFound(err)
 }
 
-// ScheduleParticipantByChat looks up the participant linked to a chat.
-func (s *Store) ScheduleParticipantByChat(ctx context.Context, chatID int64) (_ *ScheduleParticipant, err error) {
-	defer wrap(&err, "Store.ScheduleParticipantByChat")
-	var p ScheduleParticipant
-	err = s.db.GetContext(ctx, &p, scheduleParticipantQuery+` WHERE l.chat_id = $1`, chatID)
-	return &p, notFound(err)
-}
-
 // DateRange is an inclusive range of civil dates.
 type DateRange struct{ From, To time.Time }
 
@@ -212,15 +204,6 @@ func (tx *Tx) TakeReplans(ctx context.Context, limit int) (_ []Replan, err error
 		RETURNING id, participant_id, reason, baseline_date, clinician_id`, limit)
 	slices.SortFunc(out, func(a, b Replan) int { return cmp.Compare(a.ID, b.ID) })
 	return out, err
-}
-
-// LockParticipant takes the participant's row lock for the rest of the
-// transaction, so that planning and a baseline correction of one person
-// never interleave.
-func (tx *Tx) LockParticipant(ctx context.Context, id int64) (err error) {
-	defer wrap(&err, "Tx.LockParticipant(%d)", id)
-	var got int64
-	return notFound(tx.tx.GetContext(ctx, &got, `SELECT id FROM participants WHERE id = $1 FOR UPDATE`, id))
 }
 
 // ErrErased is returned for a change to a participant whose answers were

@@ -174,26 +174,6 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	return len(res), err
 }
 
-// CheckSchema fails unless the database is at exactly this binary's schema.
-func (s *Store) CheckSchema(ctx context.Context) (err error) {
-	defer wrap(&err, "Store.CheckSchema")
-	p, err := s.migrator()
-	if err != nil {
-		return err
-	}
-	if err := checkNotNewer(ctx, p); err != nil {
-		return err
-	}
-	pending, err := p.HasPending(ctx)
-	if err != nil {
-		return err
-	}
-	if pending {
-		return errors.New("database schema is out of date: run `imrbot migrate`")
-	}
-	return nil
-}
-
 func checkNotNewer(ctx context.Context, p *goose.Provider) error {
 	current, err := p.GetDBVersion(ctx)
 	if err != nil {
@@ -253,8 +233,8 @@ func retryable(err error) bool {
 	return false
 }
 
-// IsUniqueViolation reports whether err is a unique-key violation.
-func IsUniqueViolation(err error) bool {
+// isUniqueViolation reports whether err is a unique-key violation.
+func isUniqueViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
 }

@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// This file holds invitations and linking: creating participants with
+// single-use invite codes (invites), and redeeming a code from a chat,
+// which links the chat to the participant (telegram_links).
+
+// roleLetters make participant codes readable: OSL-C-0042 is consumer 42 of
+// site OSL, OSL-K-0003 clinician (kliniker) 3, OSL-R-0001 coordinator 1.
+var roleLetters = map[string]string{"consumer": "C", "clinician": "K", "coordinator": "R"}
+
+// NewParticipant describes participants to invite.
+type NewParticipant struct {
+	Site          string
+	Role          string
+	Lang          string     // "" lets the chat use the Telegram app's language
+	BaselineDate  *time.Time // a baseline collected before enrolment
+	ClinicianCode string     // the consumer's clinician, "" for none
+	InviteExpires time.Time
+}
+
+// Invitation is one created participant with its invite code, which is
+// returned once and stored only as a hash.
+type Invitation struct {
+	ParticipantCode string
+	InviteCode      string
+}
+
+// ErrBadClinician is returned when --clinician names no clinician of the site.
+var ErrBadClinician = errors.New("no clinician with that code at this site")
+
+// Invite creates count participants with single-use invite codes, all or
+// none. newCode makes one fresh invite code.
+func (s *Store) Invite(ctx context.Context, np NewParticipant, count int, newCode func() (string, error)) (_ []Invitation, err error) {
+	defer wrap(&err, "Store.Invite(%q, %q, %d)", np.Site, np.Role, count)
+	letter, ok := roleLetters[np.Role]
+	if !ok {
+		return nil, fmt.Errorf("unknown role %q", np.Role)
+	}
+	var out []Invitation
+	err = s.InTx(ctx, func(tx *Tx) error {
+		out = out[:0]
+		// Locking the site row serialises numbering within the site.
+		var site string
+		err := tx.tx.GetContext(ctx, &site, `SELECT code FROM sites WHERE code = $1 FOR UPDATE`, np.Site)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrUnknownSite
+		} else if err != nil {
+			return err
+		}
+		var clinician sql.NullInt64
+		if np.ClinicianCode != "" {
+			err := tx.tx.GetContext(ctx, &clinician, `
+				SELECT id FROM participants
+				WHERE code = $1 AND site = $2 AND role = 'clinician'`, np.ClinicianCode, np.Site)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrBadClinician
+			} else if err != nil {
+				return err
+			}
+		}
+		var next int
+		if err := tx.tx.GetContext(ctx, &next, `
+			SELECT coalesce(max(number), 0) + 1 FROM participants
+			WHERE site = $1 AND role = $2`, np.Site, np.Role); err != nil {
+			return err
+		}
+		lang := sql.NullString{String: np.Lang, Valid: np.Lang != ""}
+		for i := 0; i < count; i++ {
+			code := fmt.Sprintf("%s-%s-%04d", np.Site, letter, next+i)
+			var id int64
+			if err := tx.tx.GetContext(ctx, &id, `
+				INSERT INTO participants (code, site, role, number, lang, baseline_date, clinician_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)
+				RETURNING id`,
+				code, np.Site, np.Role, next+i, lang, np.BaselineDate, clinician); err != nil {
+				return err
+			}
+			invite, err := newCode()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.tx.ExecContext(ctx, `
+				INSERT INTO invites (code_hash, participant_id, expires_at) VALUES ($1, $2, $3)`,
+				hashInvite(invite), id, np.InviteExpires); err != nil {
+				return err
+			}
+			if err := tx.Audit(ctx, "cli", "invite", &id, map[string]any{"code": code, "role": np.Role}); err != nil {
+				return err
+			}
+			out = append(out, Invitation{ParticipantCode: code, InviteCode: invite})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// hashInvite is how invite codes are stored: only their SHA-256, so a copy
+// of the database cannot be used to enrol as someone else.
+func hashInvite(code string) []byte {
+	sum := sha256.Sum256([]byte(code))
+	return sum[:]
+}
+
+// ErrInviteTaken is returned when linking a chat to a participant whose
+// invite was redeemed meanwhile, or a chat that is already linked to someone
+// else: the caller must refuse, not retry.
+var ErrInviteTaken = errors.New("invite already redeemed or chat already linked")
+
+// InviteLookup is an invite code looked up, with its row locked.
+type InviteLookup struct {
+	ParticipantID int64          `db:"participant_id"`
+	Code          string         `db:"code"`
+	Role          string         `db:"role"`
+	Lang          sql.NullString `db:"lang"`
+	Status        string         `db:"status"`
+	ExpiresAt     time.Time      `db:"expires_at"`
+	RedeemedAt    sql.NullTime   `db:"redeemed_at"`
+	Erased        bool           `db:"erased"`
+	// LinkedChatID is the chat the participant is linked to, if any.
+	LinkedChatID sql.NullInt64 `db:"linked_chat_id"`
+}
+
+// LockInvite looks an invite code up and locks its row until the
+// transaction ends, so that two chats presenting one code at once are
+// decided one after the other and only the first wins. ErrNotFound: no such
+// code.
+func (tx *Tx) LockInvite(ctx context.Context, inviteCode string) (_ *InviteLookup, err error) {
+	defer wrap(&err, "Tx.LockInvite")
+	var inv InviteLookup
+	err = tx.tx.GetContext(ctx, &inv, `
+		SELECT i.participant_id, p.code, p.role, p.lang, p.status, i.expires_at, i.redeemed_at,
+		       p.erased_at IS NOT NULL AS erased, l.chat_id AS linked_chat_id
+		FROM invites i
+		JOIN participants p ON p.id = i.participant_id
+		LEFT JOIN telegram_links l ON l.participant_id = i.participant_id
+		WHERE i.code_hash = $1
+		FOR UPDATE OF i`, hashInvite(inviteCode))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &inv, nil
+}
+
+// LinkChat redeems the participant's invite and links the chat to them,
+// creating their conversation with state. The invite row must have been
+// locked by LockInvite in this transaction. ErrInviteTaken: the invite was
+// redeemed or the chat belongs to someone else.
+func (tx *Tx) LinkChat(ctx context.Context, participantID, userID, chatID int64, state []byte, now time.Time) (err error) {
+	defer wrap(&err, "Tx.LinkChat(%d)", participantID)
+	// A savepoint keeps the transaction usable when the link is refused, so
+	// the caller can still answer the chat and record the update.
+	if _, err := tx.tx.ExecContext(ctx, `SAVEPOINT link`); err != nil {
+		return err
+	}
+	refuse := func() error {
+		if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT link`); err != nil {
+			return err
+		}
+		return ErrInviteTaken
+	}
+	res, err := tx.tx.ExecContext(ctx, `
+		UPDATE invites SET redeemed_at = $2
+		WHERE participant_id = $1 AND redeemed_at IS NULL`, participantID, now)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return refuse()
+	}
+	_, err = tx.tx.ExecContext(ctx, `
+		INSERT INTO telegram_links (participant_id, user_id, chat_id, linked_at)
+		VALUES ($1, $2, $3, $4)`, participantID, userID, chatID, now)
+	if isUniqueViolation(err) {
+		return refuse()
+	} else if err != nil {
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO conversations (participant_id, state, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (participant_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+		participantID, string(state), now); err != nil {
+		return err
+	}
+	// Coordinators give no consent: linking is their enrolment, and its day
+	// their baseline unless one was given, so that their site ratings open
+	// at m12 like everyone's.
+	_, err = tx.tx.ExecContext(ctx, `
+		UPDATE participants p SET status = 'active',
+			baseline_date = CASE WHEN p.role = 'coordinator' AND p.baseline_date IS NULL
+				THEN ($2::timestamptz AT TIME ZONE s.timezone)::date ELSE p.baseline_date END
+		FROM sites s
+		WHERE p.id = $1 AND s.code = p.site AND p.status = 'invited'`, participantID, now)
+	return err
+}

@@ -13,60 +13,45 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 
-	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/conversation"
+	"github.com/imrbot/imrbot/flows"
 	"github.com/imrbot/imrbot/store"
 )
 
-// Options configure a Bot. Store, Catalog and Token are required.
+// Options configure a Bot. Token, Store and Conversation are required.
 type Options struct {
-	Token   string
-	APIURL  string // Telegram Bot API server; "" is https://api.telegram.org
-	Store   *store.Store
-	Catalog *questionnaires.Catalog
-	Logger  *slog.Logger     // nil: discard
-	Now     func() time.Time // nil: time.Now
-	Metrics *Metrics         // nil: unregistered metrics
-	Limits  Limits           // sending limits; SendLimits(30) for the real Telegram
-	// Coordinator answers /due, /remind and /status; nil answers that the
-	// command is not available.
-	Coordinator CoordinatorCommands
+	Token  string
+	APIURL string // Telegram Bot API server; "" is https://api.telegram.org
+	// Store keeps what is Telegram's: the message ids of questions asked,
+	// and whether a chat can be reached.
+	Store *store.Store
+	// Conversation applies the updates.
+	Conversation *conversation.Service
+	Logger       *slog.Logger // nil: discard
+	Metrics      *Metrics     // nil: unregistered metrics
+	Limits       Limits       // sending limits; TelegramLimits for the real Telegram
 	// PollTimeout is the long-poll length of getUpdates; 0 is a minute.
 	PollTimeout time.Duration
 	// HTTPClient overrides the client for Bot API calls (tests, benchmarks).
 	HTTPClient *http.Client
-	// ApplyConcurrency bounds the updates applied at once; 0 is 16, under
-	// the store's pool of 20 connections. Updates beyond it wait their turn
-	// in order, where database/sql would hand a freed connection to a
-	// random waiter and let a few wait very long.
-	ApplyConcurrency int
-	// GroupSize bounds the answers applied together in one transaction
-	// (see group); 0 is 32, 1 applies every update in its own.
-	GroupSize int
-	// GroupTransactions bounds the shared transactions at once; 0 is 4.
-	GroupTransactions int
 }
 
-// Bot is the Telegram side of imrbot: it takes updates in, applies them
-// and sends the replies.
+// Bot is the Telegram side of imrbot: it takes updates in, hands them to
+// the conversation and sends the replies.
 type Bot struct {
 	tg          *tgbot.Bot
 	store       *store.Store
-	catalog     *questionnaires.Catalog
+	conv        *conversation.Service
 	log         *slog.Logger
-	now         func() time.Time
 	metrics     *Metrics
 	sender      *Sender
-	coordinator CoordinatorCommands
 	serial      *serial // applies, per chat
 	replies     *serial // renders, per chat
 	prompts     *prompts
-	zones       sync.Map      // site time zone name -> *time.Location
-	slots       chan struct{} // one per update being applied alone
 	client      tgbot.HttpClient
 	apiURL      string
 	token       string
 	pollTimeout time.Duration
-	group       *group // nil: every update alone
 
 	// work is the context queued work runs in: intake may stop (a request
 	// ends, polling is cancelled) while an accepted update still applies.
@@ -77,28 +62,20 @@ type Bot struct {
 
 // New makes a Bot. It does not contact Telegram.
 func New(opts Options) (*Bot, error) {
-	if opts.Store == nil || opts.Catalog == nil {
-		return nil, errors.New("bot.New: a store and a catalog are required")
+	if opts.Store == nil || opts.Conversation == nil {
+		return nil, errors.New("bot.New: a store and a conversation are required")
 	}
 	b := &Bot{
-		store: opts.Store, catalog: opts.Catalog, log: opts.Logger, now: opts.Now,
-		metrics: opts.Metrics, coordinator: opts.Coordinator,
+		store: opts.Store, conv: opts.Conversation, log: opts.Logger, metrics: opts.Metrics,
 		serial: newSerial(0), replies: newSerial(maxQueuedReplies),
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	if b.now == nil {
-		b.now = time.Now
-	}
 	if b.metrics == nil {
 		b.metrics = NewMetrics(nil)
 	}
 	b.prompts = newPrompts(opts.Store, b.log)
-	b.slots = make(chan struct{}, cmp.Or(opts.ApplyConcurrency, 16))
-	if size := cmp.Or(opts.GroupSize, 32); size > 1 {
-		b.group = newGroup(b, cmp.Or(opts.GroupTransactions, 4), size)
-	}
 	b.work, b.stopWork = context.WithCancel(context.Background())
 	pollTimeout := opts.PollTimeout
 	if pollTimeout <= 0 {
@@ -161,7 +138,8 @@ func (b *Bot) deleteWebhook(ctx context.Context) error {
 }
 
 // Drain waits up to timeout for queued updates to be applied and their
-// replies sent, then cancels what is left.
+// replies sent, then cancels what is left, the conversation's shared
+// transactions included.
 func (b *Bot) Drain(timeout time.Duration) {
 	done := make(chan struct{})
 	go func() { b.inflight.Wait(); close(done) }()
@@ -171,6 +149,7 @@ func (b *Bot) Drain(timeout time.Duration) {
 		b.log.Warn("shutting down with updates still being applied")
 	}
 	b.stopWork()
+	b.conv.Stop()
 }
 
 // applyRetrying applies a polled update, retrying briefly before Poll
@@ -199,8 +178,8 @@ func (b *Bot) tellFailure(in incoming) {
 	if in.callbackID != "" {
 		_ = b.sender.AnswerCallback(b.work, in.callbackID, "")
 	}
-	lang := participantLang("", in.userLang)
-	if _, err := b.sender.Send(b.work, in.chatID, text(lang, msgTryAgain), nil); err != nil {
+	lang := flows.Language("", in.UserLang)
+	if _, err := b.sender.Send(b.work, in.ChatID, flows.Say(lang, flows.MsgTryAgain), nil); err != nil {
 		b.log.Warn("cannot tell of a lost update", slog.Any("err", err))
 	}
 }

@@ -6,19 +6,16 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/flows"
 )
 
-// incoming is a Telegram update read into what Apply needs: the chat, the
-// person, the engine's event, and what to answer a button tap with.
+// incoming is a Telegram update read into the conversation's Update, with
+// what only Telegram has: the button tap's query to answer, and whether
+// the person blocked or unblocked the bot.
 type incoming struct {
-	updateID   int64
-	chatID     int64
-	userID     int64
-	userLang   string    // the Telegram app's language_code
-	messageAt  time.Time // the message's date; zero for a button tap
-	callbackID string    // a button tap's query, to be answered
-	event      flows.Event
+	conversation.Update
+	callbackID string // a button tap's query, to be answered
 	// membership is "kicked" or "member" for a my_chat_member update, which
 	// says the person blocked or unblocked the bot; it carries no event.
 	membership string
@@ -28,42 +25,42 @@ type incoming struct {
 // does not take part in: other chat types (groups, channels), inline
 // queries and the like. They are ignored and nothing is stored.
 func readUpdate(u *models.Update) (in incoming, ok bool) {
-	in.updateID = u.ID
+	in.ID = u.ID
 	switch {
 	case u.Message != nil:
 		m := u.Message
 		if !privateChat(m.Chat) || m.From == nil {
 			return in, false
 		}
-		in.chatID, in.userID, in.userLang = m.Chat.ID, m.From.ID, m.From.LanguageCode
-		in.messageAt = time.Unix(int64(m.Date), 0)
-		in.event = messageEvent(m)
+		in.ChatID, in.UserID, in.UserLang = m.Chat.ID, m.From.ID, m.From.LanguageCode
+		in.MessageAt = time.Unix(int64(m.Date), 0)
+		in.Event = messageEvent(m)
 	case u.EditedMessage != nil:
 		m := u.EditedMessage
 		if !privateChat(m.Chat) || m.From == nil {
 			return in, false
 		}
-		in.chatID, in.userID, in.userLang = m.Chat.ID, m.From.ID, m.From.LanguageCode
+		in.ChatID, in.UserID, in.UserLang = m.Chat.ID, m.From.ID, m.From.LanguageCode
 		// An edit keeps its original message's date, so it never makes the
 		// newer messages around it look late.
-		in.event = flows.Event{Kind: flows.EventEdited, Text: m.Text}
+		in.Event = flows.Event{Kind: flows.EventEdited, Text: m.Text}
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
-		in.userID, in.userLang, in.callbackID = q.From.ID, q.From.LanguageCode, q.ID
-		in.chatID = q.From.ID // in a private chat the chat id is the user id
+		in.UserID, in.UserLang, in.callbackID = q.From.ID, q.From.LanguageCode, q.ID
+		in.ChatID = q.From.ID // in a private chat the chat id is the user id
 		if m := q.Message.Message; m != nil {
 			if !privateChat(m.Chat) {
 				return in, false
 			}
-			in.chatID = m.Chat.ID
+			in.ChatID = m.Chat.ID
 		}
-		in.event = flows.Event{Kind: flows.EventButton, Data: q.Data}
+		in.Event = flows.Event{Kind: flows.EventButton, Data: q.Data}
 	case u.MyChatMember != nil:
 		cm := u.MyChatMember
 		if !privateChat(cm.Chat) {
 			return in, false
 		}
-		in.chatID, in.userID = cm.Chat.ID, cm.From.ID
+		in.ChatID, in.UserID = cm.Chat.ID, cm.From.ID
 		switch cm.NewChatMember.Type {
 		case models.ChatMemberTypeBanned:
 			in.membership = "kicked"
@@ -75,7 +72,7 @@ func readUpdate(u *models.Update) (in incoming, ok bool) {
 	default:
 		return in, false
 	}
-	in.event.UpdateID = u.ID
+	in.Event.UpdateID = u.ID
 	return in, true
 }
 

@@ -33,7 +33,7 @@ func FuzzReadUpdate(f *testing.F) {
 		if !ok {
 			return
 		}
-		if c := in.event.Command; c != "" && (strings.ContainsAny(c, " @/\n") || c != strings.ToLower(c)) {
+		if c := in.Event.Command; c != "" && (strings.ContainsAny(c, " @/\n") || c != strings.ToLower(c)) {
 			t.Errorf("command %q from %q", c, body)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/store"
 )
@@ -18,7 +19,7 @@ import (
 func TestManyChatsAnsweringAtOnceShareTransactions(t *testing.T) {
 	w := newWorld(t)
 	reg := prometheus.NewRegistry()
-	w.poll(w.newBotWith(func(o *bot.Options) { o.Metrics = bot.NewMetrics(reg) }))
+	w.poll(w.newBotWith(func(_ *bot.Options, c *conversation.Options) { c.Metrics = conversation.NewMetrics(reg) }))
 
 	const people, rounds = 12, 4
 	ps := make([]*person, people)
@@ -78,7 +79,7 @@ func groupFigures(t *testing.T, reg *prometheus.Registry) (transactions, updates
 // its own, and go on with the others.
 func TestAnswerToABusyChatWaitsAloneAndOthersGoOn(t *testing.T) {
 	w := newWorld(t)
-	b := w.newBotWith(func(o *bot.Options) { o.GroupTransactions = 1 })
+	b := w.newBotWith(func(_ *bot.Options, c *conversation.Options) { c.GroupTransactions = 1 })
 	srv := httptest.NewServer(b.WebhookHandler("busy-secret"))
 	t.Cleanup(srv.Close)
 	if err := b.SetWebhook(w.ctx, srv.URL, "busy-secret"); err != nil {

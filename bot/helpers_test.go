@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/questionnaires"
@@ -69,21 +70,26 @@ func newWorld(t *testing.T, fakeOpts ...telegramfake.Option) *world {
 // fake's are off too, so a battery does not take minutes.
 func (w *world) newBot(limits ...bot.Limits) *bot.Bot {
 	w.t.Helper()
-	return w.newBotWith(func(o *bot.Options) {
+	return w.newBotWith(func(o *bot.Options, _ *conversation.Options) {
 		if len(limits) > 0 {
 			o.Limits = limits[0]
 		}
 	})
 }
 
-// newBotWith is newBot with options of the test's.
-func (w *world) newBotWith(set func(*bot.Options)) *bot.Bot {
+// newBotWith is newBot with options of the test's, for the bot and for
+// the conversation it applies updates with.
+func (w *world) newBotWith(set func(*bot.Options, *conversation.Options)) *bot.Bot {
 	w.t.Helper()
-	opts := bot.Options{
-		Token: w.fake.Token, APIURL: w.fake.URL, Store: w.st, Catalog: w.cat,
-		PollTimeout: 5 * time.Second, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	copts := conversation.Options{Store: w.st, Catalog: w.cat, Logger: logger}
+	opts := bot.Options{Token: w.fake.Token, APIURL: w.fake.URL, Store: w.st, PollTimeout: 5 * time.Second, Logger: logger}
+	set(&opts, &copts)
+	conv, err := conversation.New(copts)
+	if err != nil {
+		w.t.Fatal(err)
 	}
-	set(&opts)
+	opts.Conversation = conv
 	b, err := bot.New(opts)
 	if err != nil {
 		w.t.Fatal(err)

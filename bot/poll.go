@@ -58,11 +58,11 @@ func (b *Bot) Poll(ctx context.Context) error {
 		failed, ok := b.applyPolled(batch.updates)
 		switch {
 		case !ok:
-			offset, wait = failed.updateID, backoff(wait)
-			if stuck.again(failed.updateID) >= maxPollRounds {
-				b.log.Error("update lost", slog.Int64("update", failed.updateID))
+			offset, wait = failed.ID, backoff(wait)
+			if stuck.again(failed.ID) >= maxPollRounds {
+				b.log.Error("update lost", slog.Int64("update", failed.ID))
 				b.tellFailure(failed)
-				offset, wait = failed.updateID+1, 0
+				offset, wait = failed.ID+1, 0
 			}
 		case batch.last > 0:
 			// Undecodable updates are confirmed with the rest.
@@ -128,12 +128,12 @@ func (b *Bot) applyPolled(updates []*models.Update) (failed incoming, ok bool) {
 		}
 		applied.Add(1)
 		b.inflight.Add(1)
-		b.serial.Submit(in.chatID, func() {
+		b.serial.Submit(in.ChatID, func() {
 			defer b.inflight.Done()
 			// A chat's updates stay in order: after one that failed, the
 			// rest wait to be asked for again with it.
 			mu.Lock()
-			skip := chats[in.chatID]
+			skip := chats[in.ChatID]
 			mu.Unlock()
 			var out *outcome
 			err := errChatBehind
@@ -142,10 +142,10 @@ func (b *Bot) applyPolled(updates []*models.Update) (failed incoming, ok bool) {
 			}
 			if err != nil {
 				if !skip {
-					b.log.Warn("update not applied; asking for it again", slog.Int64("update", in.updateID), slog.Any("err", err))
+					b.log.Warn("update not applied; asking for it again", slog.Int64("update", in.ID), slog.Any("err", err))
 				}
 				mu.Lock()
-				errs[in.updateID], chats[in.chatID] = in, true
+				errs[in.ID], chats[in.ChatID] = in, true
 				mu.Unlock()
 			}
 			applied.Done()

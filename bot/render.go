@@ -24,43 +24,32 @@ const maxQueuedReplies = 32
 // reply queues the rendering of an applied update behind its chat's
 // earlier replies. The chat's next update need not wait for it: it is
 // applied as soon as this one has committed, and its replies follow these.
-// The queue holds what rendering needs and nothing of what the person
-// wrote; the same reply as the one queued just before is not queued again.
+// The queue holds what rendering needs (an outcome keeps nothing of what
+// the person wrote); the same reply as the one queued just before is not
+// queued again.
 func (b *Bot) reply(out *outcome) {
-	out = out.forReply()
 	b.inflight.Add(1)
-	queued := b.replies.Offer(out.in.chatID, out.sameAs(), func() {
+	queued := b.replies.Offer(out.chatID, out.sameAs(), func() {
 		defer b.inflight.Done()
 		b.render(b.work, out)
 	})
 	if !queued {
 		b.inflight.Done()
 		b.metrics.repliesDropped.Inc()
-		b.log.Debug("reply not queued", slog.Int64("update", out.in.updateID))
+		b.log.Debug("reply not queued", slog.Int64("update", out.updateID))
 	}
-}
-
-// forReply is the outcome without the update's event (what the person
-// wrote), which rendering needs only to run a coordinator's command.
-func (out *outcome) forReply() *outcome {
-	r := *out
-	r.in.event = flows.Event{Kind: out.in.event.Kind}
-	if out.coordinatorCommand {
-		r.in.event.Command, r.in.event.Arg = out.in.event.Command, out.in.event.Arg
-	}
-	return &r
 }
 
 // sameAs is a key that equals another outcome's when both render the
 // same messages, or "" when rendering does more than send them: a button
 // tap must be answered, a coordinator's command runs.
 func (out *outcome) sameAs() string {
-	if out.in.callbackID != "" || out.coordinatorCommand {
+	if out.callbackID != "" || out.Command != nil {
 		return ""
 	}
 	var k strings.Builder
-	fmt.Fprintf(&k, "%d", out.participantID)
-	for _, r := range out.replies {
+	fmt.Fprintf(&k, "%d", out.ParticipantID)
+	for _, r := range out.Replies {
 		fmt.Fprintf(&k, "\x00%s\x00%t\x00%s", r.Kind, r.Prompt, r.Text)
 		for _, row := range r.Buttons {
 			for _, btn := range row {
@@ -78,73 +67,58 @@ func (out *outcome) sameAs() string {
 // the commit, so a failure here loses a message but never an answer; the
 // participant's next message asks again.
 func (b *Bot) render(ctx context.Context, out *outcome) {
-	in := out.in
 	var side sync.WaitGroup
 	defer side.Wait()
-	if in.callbackID != "" {
+	if out.callbackID != "" {
 		notice := ""
-		for _, r := range out.replies {
+		for _, r := range out.Replies {
 			if r.Kind == flows.ReplyNotice {
 				notice = r.Text
 			}
 		}
 		side.Go(func() {
-			if err := b.sender.AnswerCallback(ctx, in.callbackID, notice); err != nil {
+			if err := b.sender.AnswerCallback(ctx, out.callbackID, notice); err != nil {
 				b.log.Debug("answering a button tap failed", slog.Any("err", err))
 			}
 		})
 	}
-	if out.coordinatorCommand {
-		out.replies = b.coordinatorReply(ctx, out)
+	replies := out.Replies
+	if out.Command != nil {
+		replies = b.conv.RunCommand(ctx, &out.Outcome)
 	}
 	// The question to edit is the latest asked, which the chat's previous
 	// reply, rendered just before this one, may have sent after this
 	// update was applied.
-	prompt := out.promptMessageID
-	if out.participantID != 0 {
-		prompt = b.prompts.Latest(out.participantID, prompt)
+	prompt := out.PromptMessageID
+	if out.ParticipantID != 0 {
+		prompt = b.prompts.Latest(out.ParticipantID, prompt)
 	}
-	for _, r := range out.replies {
+	for _, r := range replies {
 		var err error
 		switch r.Kind {
 		case flows.ReplyEditPrompt:
 			if prompt != 0 {
 				side.Go(func() {
-					if err := b.sender.Edit(ctx, in.chatID, prompt, r.Text); err != nil && !errors.Is(err, ErrUnreachable) {
-						b.log.Warn("editing the answered question failed", slog.Int64("update", in.updateID), slog.Any("err", err))
+					if err := b.sender.Edit(ctx, out.chatID, prompt, r.Text); err != nil && !errors.Is(err, ErrUnreachable) {
+						b.log.Warn("editing the answered question failed", slog.Int64("update", out.updateID), slog.Any("err", err))
 					}
 				})
 			}
 		case flows.ReplyNotice:
-			if in.callbackID == "" {
-				_, err = b.sender.Send(ctx, in.chatID, r.Text, nil)
+			if out.callbackID == "" {
+				_, err = b.sender.Send(ctx, out.chatID, r.Text, nil)
 			}
 		case flows.ReplySend:
 			var id int64
-			id, err = b.sender.Send(ctx, in.chatID, r.Text, r.Buttons)
-			if err == nil && r.Prompt && out.participantID != 0 {
-				b.prompts.Record(ctx, out.participantID, id)
+			id, err = b.sender.Send(ctx, out.chatID, r.Text, r.Buttons)
+			if err == nil && r.Prompt && out.ParticipantID != 0 {
+				b.prompts.Record(ctx, out.ParticipantID, id)
 			}
 		}
 		if errors.Is(err, ErrUnreachable) {
 			return
 		} else if err != nil {
-			b.log.Warn("sending a reply failed", slog.Int64("update", in.updateID), slog.Any("err", err))
+			b.log.Warn("sending a reply failed", slog.Int64("update", out.updateID), slog.Any("err", err))
 		}
 	}
-}
-
-// coordinatorReply runs a coordinator's command through the handler.
-func (b *Bot) coordinatorReply(ctx context.Context, out *outcome) []flows.Reply {
-	ev := out.in.event
-	reply := text(out.lang, msgCoordinatorUnavailable)
-	if b.coordinator != nil {
-		r, err := b.coordinator.Handle(ctx, out.participantID, out.lang, ev.Command, ev.Arg)
-		if err != nil {
-			b.log.Error("coordinator command failed", slog.String("command", ev.Command), slog.Any("err", err))
-		} else {
-			reply = r
-		}
-	}
-	return []flows.Reply{{Kind: flows.ReplySend, Text: reply}}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/flows"
 )
 
@@ -57,26 +58,25 @@ func TestReplyQueueIsBounded(t *testing.T) {
 // rendering needs, not what the person wrote.
 func TestQueuedReplyKeepsNoUserText(t *testing.T) {
 	const secret = "my neighbour's name is Kari"
-	out := &outcome{
-		in:      incoming{chatID: 5, updateID: 9, event: flows.Event{Kind: flows.EventText, Text: secret, UpdateID: 9}},
-		kind:    "stranger",
-		replies: []flows.Reply{{Kind: flows.ReplySend, Text: "You need an invitation."}},
-	}
-	if got := fmt.Sprintf("%#v", *out.forReply()); strings.Contains(got, secret) {
+	in := incoming{Update: conversation.Update{ID: 9, ChatID: 5,
+		Event: flows.Event{Kind: flows.EventText, Text: secret, UpdateID: 9}}}
+	out := newOutcome(in, conversation.Outcome{
+		Kind:    "stranger",
+		Replies: []flows.Reply{{Kind: flows.ReplySend, Text: "You need an invitation."}},
+	})
+	if got := fmt.Sprintf("%#v", *out); strings.Contains(got, secret) {
 		t.Errorf("queued reply keeps the message: %s", got)
 	}
-	coordinator := &outcome{
-		in:                 incoming{event: flows.Event{Kind: flows.EventCommand, Command: "remind", Arg: "OSL-C-0001"}},
-		coordinatorCommand: true,
-	}
-	if r := coordinator.forReply(); r.in.event.Command != "remind" || r.in.event.Arg != "OSL-C-0001" {
-		t.Errorf("coordinator's command lost: %+v", r.in.event)
-	}
-	if out.sameAs() != out.forReply().sameAs() || out.sameAs() == "" {
+	again := newOutcome(incoming{Update: conversation.Update{ID: 10, ChatID: 5}}, out.Outcome)
+	if out.sameAs() != again.sameAs() || out.sameAs() == "" {
 		t.Error("identical refusals do not collapse")
 	}
+	command := newOutcome(in, conversation.Outcome{Command: &conversation.Command{Name: "due"}})
+	if command.sameAs() != "" {
+		t.Error("a coordinator's command collapses: it would not run")
+	}
 	tap := *out
-	tap.in.callbackID = "42"
+	tap.callbackID = "42"
 	if tap.sameAs() != "" {
 		t.Error("a reply that answers a button tap collapses: the tap would go unanswered")
 	}

@@ -1,13 +1,9 @@
 package bot
 
 import (
-	"database/sql"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
-
-	"github.com/imrbot/imrbot/store"
 )
 
 func TestEscapeHTML(t *testing.T) {
@@ -64,41 +60,6 @@ func TestParseCommand(t *testing.T) {
 		cmd, arg, ok := parseCommand(tc.in)
 		if cmd != tc.cmd || arg != tc.arg || ok != tc.ok {
 			t.Errorf("parseCommand(%q) = %q, %q, %v; want %q, %q, %v", tc.in, cmd, arg, ok, tc.cmd, tc.arg, tc.ok)
-		}
-	}
-}
-
-func TestParticipantLang(t *testing.T) {
-	for _, tc := range []struct{ chosen, app, want string }{
-		{"nb", "en", "nb"}, {"", "nn", "nb"}, {"", "no", "nb"}, {"", "nb-NO", "nb"},
-		{"", "de", "en"}, {"", "", "en"}, {"en", "nb", "en"},
-	} {
-		if got := participantLang(tc.chosen, tc.app); got != tc.want {
-			t.Errorf("participantLang(%q, %q) = %q, want %q", tc.chosen, tc.app, got, tc.want)
-		}
-	}
-}
-
-func TestLateMessages(t *testing.T) {
-	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	sess := &store.ChatSession{
-		LastUpdateID:  sql.NullInt64{Int64: 100, Valid: true},
-		LastMessageAt: sql.NullTime{Time: at, Valid: true},
-	}
-	for _, tc := range []struct {
-		name string
-		id   int64
-		at   time.Time
-		want bool
-	}{
-		{"next message", 101, at.Add(time.Second), false},
-		{"overtaken in the same second", 99, at, true},
-		{"overtaken", 99, at.Add(-time.Second), true},
-		{"ids restarted after a silent week", 5, at.Add(8 * 24 * time.Hour), false},
-		{"button tap (no date)", 1, time.Time{}, false},
-	} {
-		if got := late(sess, incoming{updateID: tc.id, messageAt: tc.at}); got != tc.want {
-			t.Errorf("%s: late = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -95,7 +95,7 @@ func (b *Bot) receive(ctx context.Context, u *models.Update) error {
 	}
 	applied := make(chan error, 1)
 	b.inflight.Add(1)
-	b.serial.Submit(in.chatID, func() {
+	b.serial.Submit(in.ChatID, func() {
 		defer b.inflight.Done()
 		// The request's context: if Telegram hangs up, the transaction is
 		// rolled back and the update comes again.

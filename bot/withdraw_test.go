@@ -1,12 +1,9 @@
 package bot_test
 
 import (
-	"context"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/store"
 )
@@ -38,47 +35,27 @@ func TestWithdrawAndEraseLeavesNoTraceOfTheChat(t *testing.T) {
 	p.containing("already been used")
 }
 
-// coordinator records the commands routed to it.
-type coordinator struct {
-	mu    sync.Mutex
-	calls []string
-}
-
-func (c *coordinator) Handle(_ context.Context, id int64, lang, command, arg string) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.calls = append(c.calls, command+" "+arg)
-	return "<due list> & more for " + lang, nil
-}
-
-func TestCoordinatorCommandsAreRoutedOthersRefused(t *testing.T) {
+// A coordinator's commands are answered by the conversation's coordinator,
+// after the update that carried them; anyone else's are refused by the
+// engine and reach no coordinator's tools.
+func TestCoordinatorCommandsAreAnsweredOthersRefused(t *testing.T) {
 	w := newWorld(t)
-	coord := &coordinator{}
-	b, err := bot.New(bot.Options{Token: w.fake.Token, APIURL: w.fake.URL, Store: w.st, Catalog: w.cat, Coordinator: coord})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Drain(0) })
-	w.poll(b)
+	w.poll(w.newBot())
 	_, rinvite := w.invite(store.NewParticipant{Role: "coordinator"})
 	r := w.person("en")
 	r.u.Start(rinvite)
 	r.containing("coordinator")
-	r.u.Send("/remind OSL-C-0001")
-	if m := r.containing("<due list>"); !strings.Contains(m.Text, "& more for en") {
-		t.Errorf("coordinator reply %q", m.Text)
-	}
+	r.u.Send("/remind OSL-C-0999")
+	r.containing("No participant OSL-C-0999 at your sites")
 
 	_, cinvite := w.invite(store.NewParticipant{})
 	c := w.person("en")
 	c.enrol(cinvite)
 	c.u.Send("/due")
-	if m := c.reply(); strings.Contains(m.Text, "<due list>") {
-		t.Errorf("a consumer's /due reached the coordinator handler: %q", m.Text)
+	if m := c.reply(); !strings.Contains(m.Text, "for study coordinators") {
+		t.Errorf("a consumer's /due got %q, want the engine's refusal", m.Text)
 	}
-	coord.mu.Lock()
-	defer coord.mu.Unlock()
-	if len(coord.calls) != 1 || coord.calls[0] != "remind OSL-C-0001" {
-		t.Errorf("routed %q, want only the coordinator's /remind", coord.calls)
+	if n := w.int(`SELECT count(*) FROM audit_log WHERE action = 'reminder_requested'`); n != 0 {
+		t.Errorf("commands queued %d reminders", n)
 	}
 }

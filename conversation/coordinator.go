@@ -1,4 +1,4 @@
-package reminders
+package conversation
 
 import (
 	"context"
@@ -9,12 +9,14 @@ import (
 	"time"
 
 	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
 )
 
 // Coordinator answers coordinators' chat commands (/due, /remind CODE,
-// /remind due, /status) for their own sites; it is the bot's
-// CoordinatorCommands. Anyone who is not an active coordinator is refused.
+// /remind due, /status) for their own sites, with the reminders package's
+// follow-ups, manual reminders and completion figures. Anyone who is not
+// an active coordinator is refused.
 type Coordinator struct {
 	Store   *store.Store
 	Catalog *questionnaires.Catalog
@@ -31,7 +33,7 @@ const confirmWord = "yes"
 func (c *Coordinator) Handle(ctx context.Context, coordinatorID int64, lang, command, arg string) (string, error) {
 	sites, err := c.Store.CoordinatorSites(ctx, coordinatorID)
 	if err != nil {
-		return "", fmt.Errorf("reminders.Coordinator.Handle: %w", err)
+		return "", fmt.Errorf("conversation.Coordinator.Handle: %w", err)
 	}
 	if len(sites) == 0 {
 		return say(lang, "Only study coordinators can use /due, /remind and /status.",
@@ -62,7 +64,7 @@ func (c *Coordinator) Handle(ctx context.Context, coordinatorID int64, lang, com
 func (c *Coordinator) actor(ctx context.Context, id int64) (string, error) {
 	ps, err := c.Store.ScheduleParticipants(ctx, []int64{id})
 	if err != nil {
-		return "", fmt.Errorf("reminders.Coordinator: %w", err)
+		return "", fmt.Errorf("conversation.Coordinator: %w", err)
 	}
 	if p, ok := ps[id]; ok {
 		return p.Code, nil
@@ -78,7 +80,7 @@ func say(lang, en, nb string) string {
 }
 
 func (c *Coordinator) due(ctx context.Context, lang string, sites []string, now time.Time) (string, error) {
-	fs, err := FollowUps(ctx, c.Store, c.Catalog, sites, now)
+	fs, err := reminders.FollowUps(ctx, c.Store, c.Catalog, sites, now)
 	if err != nil {
 		return "", err
 	}
@@ -102,7 +104,7 @@ func (c *Coordinator) due(ctx context.Context, lang string, sites []string, now 
 func shortSteps(steps []string) []string {
 	out := make([]string, len(steps))
 	for i, s := range steps {
-		if Step(s).IsManual() {
+		if reminders.Step(s).IsManual() {
 			s = "manual"
 		}
 		out[i] = s
@@ -115,25 +117,25 @@ func statusWord(lang, status string) string {
 		return status
 	}
 	switch status {
-	case StatusOpen:
+	case reminders.StatusOpen:
 		return "åpen"
-	case StatusOverdue:
+	case reminders.StatusOverdue:
 		return "forsinket"
 	}
 	return "kan ikke nås"
 }
 
 func (c *Coordinator) remindOne(ctx context.Context, lang, code string, sites []string, now time.Time, actor string) (string, error) {
-	m := &Manual{Store: c.Store, Catalog: c.Catalog}
+	m := &reminders.Manual{Store: c.Store, Catalog: c.Catalog}
 	queued, err := m.Participant(ctx, code, sites, now, actor)
 	switch {
-	case errors.Is(err, ErrUnknownParticipant):
+	case errors.Is(err, reminders.ErrUnknownParticipant):
 		return say(lang, "No participant "+code+" at your sites.", "Ingen deltaker "+code+" ved dine steder."), nil
-	case errors.Is(err, ErrWithdrawn):
+	case errors.Is(err, reminders.ErrWithdrawn):
 		return say(lang, code+" has withdrawn; no reminder sent.", code+" har trukket seg; ingen påminnelse sendt."), nil
-	case errors.Is(err, ErrNotReachable):
+	case errors.Is(err, reminders.ErrNotReachable):
 		return say(lang, code+" cannot be reached in the chat; no reminder sent.", code+" kan ikke nås i chatten; ingen påminnelse sendt."), nil
-	case errors.Is(err, ErrNothingDue):
+	case errors.Is(err, reminders.ErrNothingDue):
 		return say(lang, code+" has nothing open to answer; no reminder sent.", code+" har ingenting åpent å svare på; ingen påminnelse sendt."), nil
 	case err != nil:
 		return "", err
@@ -144,7 +146,7 @@ func (c *Coordinator) remindOne(ctx context.Context, lang, code string, sites []
 }
 
 func (c *Coordinator) remindDue(ctx context.Context, lang string, sites []string, now time.Time, actor string, confirmed bool) (string, error) {
-	m := &Manual{Store: c.Store, Catalog: c.Catalog}
+	m := &reminders.Manual{Store: c.Store, Catalog: c.Catalog}
 	if !confirmed {
 		preview, err := m.Preview(ctx, sites, now)
 		if err != nil {
@@ -167,7 +169,7 @@ func (c *Coordinator) remindDue(ctx context.Context, lang string, sites []string
 		fmt.Sprintf("Sender %d påminnelse(r) nå, innenfor Telegrams grenser.", len(queued))), nil
 }
 
-func recipients(qs []Queued) string {
+func recipients(qs []reminders.Queued) string {
 	var codes []string
 	for _, q := range qs {
 		if !slices.Contains(codes, q.Recipient) {
@@ -184,7 +186,7 @@ func (c *Coordinator) wake() {
 }
 
 func (c *Coordinator) status(ctx context.Context, lang string, sites []string, now time.Time) (string, error) {
-	rows, err := Completion(ctx, c.Store, c.Catalog, sites, now)
+	rows, err := reminders.Completion(ctx, c.Store, c.Catalog, sites, now)
 	if err != nil {
 		return "", err
 	}
@@ -197,7 +199,7 @@ func (c *Coordinator) status(ctx context.Context, lang string, sites []string, n
 		fmt.Fprintf(&b, "\n%s %s: %d/%d %s", r.Site, r.Timepoint, r.Complete, r.Total, say(lang, "complete", "fullført"))
 		if r.Open+r.Overdue+r.Missed+r.Upcoming > 0 {
 			fmt.Fprintf(&b, " (%d %s, %d %s, %d %s, %d %s)",
-				r.Open, statusWord(lang, StatusOpen), r.Overdue, statusWord(lang, StatusOverdue),
+				r.Open, statusWord(lang, reminders.StatusOpen), r.Overdue, statusWord(lang, reminders.StatusOverdue),
 				r.Missed, say(lang, "missed", "ikke besvart"), r.Upcoming, say(lang, "not yet open", "ikke åpnet"))
 		}
 	}

@@ -1,4 +1,4 @@
-package bot
+package conversation
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 // applier stores the effects of one step in the update's transaction.
 type applier struct {
 	tx            *store.ChatTx
-	in            incoming
+	in            Update
 	now           time.Time
 	env           flows.Env
 	participantID int64
@@ -25,7 +25,7 @@ type applier struct {
 	state   []byte // the conversation's new state, once stepped
 }
 
-func newApplier(tx *store.ChatTx, in incoming, now time.Time, sess *store.ChatSession, env flows.Env, loaded []*store.Assessment) *applier {
+func newApplier(tx *store.ChatTx, in Update, now time.Time, sess *store.ChatSession, env flows.Env, loaded []*store.Assessment) *applier {
 	a := &applier{tx: tx, in: in, now: now, env: env, assessments: make(map[flows.TaskKey]int64, len(loaded))}
 	if sess != nil {
 		a.participantID, a.actor = sess.ParticipantID, sess.Code
@@ -39,7 +39,7 @@ func newApplier(tx *store.ChatTx, in incoming, now time.Time, sess *store.ChatSe
 func (a *applier) apply(ctx context.Context, e flows.Effect) error {
 	switch e := e.(type) {
 	case flows.LinkChat:
-		if err := a.tx.LinkChat(ctx, e.ParticipantID, a.in.userID, a.in.chatID, []byte(`{}`), a.now); err != nil {
+		if err := a.tx.LinkChat(ctx, e.ParticipantID, a.in.UserID, a.in.ChatID, []byte(`{}`), a.now); err != nil {
 			return err
 		}
 		a.participantID, a.linked = e.ParticipantID, true
@@ -85,7 +85,7 @@ func (a *applier) apply(ctx context.Context, e flows.Effect) error {
 	case flows.Audit:
 		return a.audit(ctx, e.Action, e.Detail)
 	}
-	return fmt.Errorf("bot.applier: unknown effect %T", e)
+	return fmt.Errorf("conversation.applier: unknown effect %T", e)
 }
 
 // assessment returns the id of the assessment key names, starting it if
@@ -116,30 +116,20 @@ func (a *applier) save(ctx context.Context) error {
 	if cs, ok := a.conversationSave(); ok {
 		return a.tx.SaveConversations(ctx, []store.ConversationSave{cs})
 	}
-	return a.saveAnswersAlone(ctx)
+	return nil
 }
 
 // conversationSave is what save stores, for a shared transaction to store
 // with others'. ok is false when the step erased the participant: there is
-// no conversation left, and saveAnswersAlone stores the answers (none in
-// practice).
+// no conversation left, and nothing of theirs to keep.
 func (a *applier) conversationSave() (_ store.ConversationSave, ok bool) {
 	if a.erased {
 		return store.ConversationSave{}, false
 	}
 	return store.ConversationSave{
-		ParticipantID: a.participantID, State: a.state, UpdateID: a.in.updateID,
-		MessageAt: a.in.messageAt, At: a.now, Answers: a.answers,
+		ParticipantID: a.participantID, State: a.state, UpdateID: a.in.ID,
+		MessageAt: a.in.MessageAt, At: a.now, Answers: a.answers,
 	}, true
-}
-
-func (a *applier) saveAnswersAlone(ctx context.Context) error {
-	for _, n := range a.answers {
-		if err := a.tx.SaveAnswer(ctx, n.AssessmentID, n.Item, n.Value, a.in.updateID, a.now); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func (a *applier) audit(ctx context.Context, action string, detail map[string]any) error {

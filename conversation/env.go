@@ -1,10 +1,9 @@
-package bot
+package conversation
 
 import (
 	"context"
 	"errors"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/imrbot/imrbot/flows"
@@ -19,10 +18,10 @@ var deepLinkPayload = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // loadEnv gathers the facts flows.Step needs about the chat, inside the
 // transaction that holds its lock. It returns the assessments it read so
 // that effects can find their ids without reading again.
-func (b *Bot) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSession, st flows.State, in incoming, now time.Time) (flows.Env, []*store.Assessment, error) {
-	env := flows.Env{Catalog: b.catalog, Now: now}
-	if in.event.Kind == flows.EventCommand && in.event.Command == "start" && in.event.Arg != "" {
-		inv, err := b.lookupInvite(ctx, tx, sess, in, now)
+func (s *Service) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSession, st flows.State, in Update, now time.Time) (flows.Env, []*store.Assessment, error) {
+	env := flows.Env{Catalog: s.catalog, Now: now}
+	if in.Event.Kind == flows.EventCommand && in.Event.Command == "start" && in.Event.Arg != "" {
+		inv, err := s.lookupInvite(ctx, tx, sess, in, now)
 		if err != nil {
 			return env, nil, err
 		}
@@ -34,7 +33,7 @@ func (b *Bot) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSes
 	role := questionnaires.Role(sess.Role)
 	p := &flows.Participant{
 		ID: sess.ParticipantID, Code: sess.Code, Role: role, Site: sess.Site,
-		Lang:   participantLang(sess.Lang.String, in.userLang),
+		Lang:   flows.Language(sess.Lang.String, in.UserLang),
 		Status: sess.Status,
 	}
 	if sess.ConsentAgreed.Valid {
@@ -46,7 +45,7 @@ func (b *Bot) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSes
 	}
 	env.Participant = p
 
-	loc := b.location(sess.Timezone)
+	loc := s.location(sess.Timezone)
 	today := civil(now.In(loc))
 	var ratees []store.Ratee
 	assessments := sess.Own
@@ -82,7 +81,7 @@ func (b *Bot) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSes
 	if role == questionnaires.RoleCoordinator {
 		ownSubject = questionnaires.SubjectSite
 	}
-	own := b.tasks(role, ownSubject, sess.ParticipantID, sess.Code, baseline, today, byKey)
+	own := s.tasks(role, ownSubject, sess.ParticipantID, sess.Code, baseline, today, byKey)
 
 	env.Tasks = own
 	if st.Rating != nil && *st.Rating != sess.ParticipantID {
@@ -98,7 +97,7 @@ func (b *Bot) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSes
 		case r.ConsentAt.Valid:
 			rb = civil(r.ConsentAt.Time.In(loc))
 		}
-		tasks := b.tasks(role, questionnaires.SubjectConsumer, r.ID, r.Code, rb, today, byKey)
+		tasks := s.tasks(role, questionnaires.SubjectConsumer, r.ID, r.Code, rb, today, byKey)
 		open := 0
 		for _, t := range tasks {
 			if !t.Completed {
@@ -116,16 +115,16 @@ func (b *Bot) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.ChatSes
 // tasks lists what role answers about one subject today: for every
 // timepoint whose window is open (the baseline's from consent), the
 // battery's questionnaires in order, each with its current answers.
-func (b *Bot) tasks(role questionnaires.Role, subject questionnaires.Subject, subjectID int64, subjectCode string,
+func (s *Service) tasks(role questionnaires.Role, subject questionnaires.Subject, subjectID int64, subjectCode string,
 	baseline, today time.Time, byKey map[flows.TaskKey]*store.Assessment) []flows.Task {
 	var out []flows.Task
-	for _, tp := range b.catalog.Protocol.Timepoints {
+	for _, tp := range s.catalog.Protocol.Timepoints {
 		opens, closes := tp.Window(baseline)
 		if (tp.Months > 0 && today.Before(opens)) || today.After(closes) {
 			continue
 		}
-		for _, id := range b.catalog.Protocol.BatteryFor(role, subject, tp.ID) {
-			q := b.catalog.Questionnaires[id]
+		for _, id := range s.catalog.Protocol.BatteryFor(role, subject, tp.ID) {
+			q := s.catalog.Questionnaires[id]
 			if q == nil {
 				continue
 			}
@@ -147,8 +146,8 @@ func (b *Bot) tasks(role questionnaires.Role, subject questionnaires.Subject, su
 
 // lookupInvite decides what "/start CODE" means, with the invite row
 // locked so that two chats presenting one code are decided in turn.
-func (b *Bot) lookupInvite(ctx context.Context, tx *store.ChatTx, sess *store.ChatSession, in incoming, now time.Time) (*flows.Invite, error) {
-	code := in.event.Arg
+func (s *Service) lookupInvite(ctx context.Context, tx *store.ChatTx, sess *store.ChatSession, in Update, now time.Time) (*flows.Invite, error) {
+	code := in.Event.Arg
 	if !deepLinkPayload.MatchString(code) {
 		return &flows.Invite{Status: flows.InviteUnknown}, nil
 	}
@@ -160,10 +159,10 @@ func (b *Bot) lookupInvite(ctx context.Context, tx *store.ChatTx, sess *store.Ch
 	}
 	out := &flows.Invite{
 		ParticipantID: inv.ParticipantID, Code: inv.Code, Role: questionnaires.Role(inv.Role),
-		Lang: participantLang(inv.Lang.String, in.userLang),
+		Lang: flows.Language(inv.Lang.String, in.UserLang),
 	}
 	switch {
-	case inv.LinkedChatID.Valid && inv.LinkedChatID.Int64 == in.chatID:
+	case inv.LinkedChatID.Valid && inv.LinkedChatID.Int64 == in.ChatID:
 		out.Status = flows.InviteUsedHere
 	case inv.RedeemedAt.Valid || inv.Erased || inv.LinkedChatID.Valid:
 		out.Status = flows.InviteUsedElsewhere
@@ -175,22 +174,6 @@ func (b *Bot) lookupInvite(ctx context.Context, tx *store.ChatTx, sess *store.Ch
 	return out, nil
 }
 
-// participantLang is the participant's language: the coordinator's choice
-// at invitation, else the Telegram app's (Norwegian in any form is bokmål).
-func participantLang(chosen, app string) string {
-	if chosen == "en" || chosen == "nb" {
-		return chosen
-	}
-	switch strings.ToLower(app) {
-	case "nb", "nn", "no":
-		return "nb"
-	}
-	if strings.HasPrefix(strings.ToLower(app), "nb-") || strings.HasPrefix(strings.ToLower(app), "no-") {
-		return "nb"
-	}
-	return "en"
-}
-
 // civil keeps t's calendar date as midnight UTC, the form windows are
 // computed in.
 func civil(t time.Time) time.Time {
@@ -200,8 +183,8 @@ func civil(t time.Time) time.Time {
 
 // location loads a site's time zone once; an unknown name falls back to
 // Europe/Oslo, the study's, and then UTC.
-func (b *Bot) location(name string) *time.Location {
-	if l, ok := b.zones.Load(name); ok {
+func (s *Service) location(name string) *time.Location {
+	if l, ok := s.zones.Load(name); ok {
 		return l.(*time.Location)
 	}
 	l, err := time.LoadLocation(name)
@@ -210,6 +193,6 @@ func (b *Bot) location(name string) *time.Location {
 			l = time.UTC
 		}
 	}
-	b.zones.Store(name, l)
+	s.zones.Store(name, l)
 	return l
 }

@@ -1,4 +1,4 @@
-package bot
+package conversation
 
 import (
 	"errors"
@@ -27,7 +27,7 @@ import (
 // Leaders are goroutines that run one transaction after another while
 // updates wait, at most maxLeaders at once; none runs while nothing waits.
 type group struct {
-	b          *Bot
+	s          *Service
 	maxLeaders int
 	maxSize    int
 
@@ -37,26 +37,26 @@ type group struct {
 }
 
 type groupItem struct {
-	in    incoming
-	out   *outcome
+	in    Update
+	out   *Outcome
 	alone bool // not applied: apply on its own
 	done  chan struct{}
 }
 
-func newGroup(b *Bot, leaders, size int) *group {
-	return &group{b: b, maxLeaders: leaders, maxSize: size}
+func newGroup(s *Service, leaders, size int) *group {
+	return &group{s: s, maxLeaders: leaders, maxSize: size}
 }
 
 // groupable are the updates a shared transaction takes: answers (button
 // taps and typed text). Commands may look invites up, lock other rows or
 // link chats, and are applied alone.
-func groupable(in incoming) bool {
-	return in.membership == "" && (in.event.Kind == flows.EventButton || in.event.Kind == flows.EventText)
+func groupable(in Update) bool {
+	return in.Event.Kind == flows.EventButton || in.Event.Kind == flows.EventText
 }
 
 // apply applies in with others and returns its outcome; alone is true when
 // the group did not apply it.
-func (g *group) apply(in incoming) (out *outcome, alone bool) {
+func (g *group) apply(in Update) (out *Outcome, alone bool) {
 	it := &groupItem{in: in, done: make(chan struct{})}
 	g.mu.Lock()
 	g.queue = append(g.queue, it)
@@ -86,7 +86,7 @@ func (g *group) lead() {
 	}
 }
 
-// run applies batch in one transaction, in the bot's work context: once
+// run applies batch in one transaction, in the service's work context: once
 // taken, an update is applied even if its webhook request ends.
 func (g *group) run(batch []*groupItem) {
 	defer func() {
@@ -94,12 +94,12 @@ func (g *group) run(batch []*groupItem) {
 			close(it.done)
 		}
 	}()
-	ctx := g.b.work
-	g.b.metrics.groupSize.Observe(float64(len(batch)))
-	err := g.b.store.InChatTx(ctx, func(tx *store.ChatTx) error {
+	ctx := g.s.work
+	g.s.metrics.groupSize.Observe(float64(len(batch)))
+	err := g.s.store.InChatTx(ctx, func(tx *store.ChatTx) error {
 		updates := make([]store.ChatUpdate, len(batch))
 		for i, it := range batch {
-			updates[i] = store.ChatUpdate{UpdateID: it.in.updateID, ChatID: it.in.chatID}
+			updates[i] = store.ChatUpdate{UpdateID: it.in.ID, ChatID: it.in.ChatID}
 		}
 		opened, err := tx.OpenShared(ctx, updates)
 		if err != nil {
@@ -107,11 +107,11 @@ func (g *group) run(batch []*groupItem) {
 		}
 		saves := make([]store.ConversationSave, 0, len(batch))
 		for i, it := range batch {
-			it.out, it.alone = &outcome{in: it.in}, opened[i].Session == nil
+			it.out, it.alone = &Outcome{}, opened[i].Session == nil
 			if it.alone {
 				continue
 			}
-			ap, err := g.b.step(ctx, tx, it.in, it.out, opened[i].Fresh, opened[i].Session)
+			ap, err := g.s.step(ctx, tx, it.in, it.out, opened[i].Fresh, opened[i].Session)
 			if err != nil {
 				return err
 			} else if ap == nil {
@@ -119,15 +119,13 @@ func (g *group) run(batch []*groupItem) {
 			}
 			if cs, ok := ap.conversationSave(); ok {
 				saves = append(saves, cs)
-			} else if err := ap.saveAnswersAlone(ctx); err != nil {
-				return err
 			}
 		}
 		return tx.SaveConversations(ctx, saves)
 	})
 	if err != nil {
 		if !errors.Is(err, store.ErrChatBusy) {
-			g.b.log.Warn("a shared transaction failed; applying its updates one by one",
+			g.s.log.Warn("a shared transaction failed; applying its updates one by one",
 				slog.Int("updates", len(batch)), slog.Any("err", err))
 		}
 		for _, it := range batch {

@@ -176,13 +176,13 @@ func (s *step) lang() string {
 }
 
 // t renders a message in the chat's language.
-func (s *step) t(id msgID, args ...any) string {
+func (s *step) t(id MsgID, args ...any) string {
 	return render(s.lang(), id, args...)
 }
 
 // tBoth renders a message in the chat's language, or in every language
 // when the language is not known yet (a stranger's chat).
-func (s *step) tBoth(id msgID, args ...any) string {
+func (s *step) tBoth(id MsgID, args ...any) string {
 	if s.lang() != "" {
 		return s.t(id, args...)
 	}
@@ -196,7 +196,11 @@ func (s *step) tBoth(id msgID, args ...any) string {
 	return out
 }
 
-func render(lang string, id msgID, args ...any) string {
+// Say is the catalogue's text id in lang, its arguments filled in: the
+// texts the bot says outside a conversation's step.
+func Say(lang string, id MsgID, args ...any) string { return render(lang, id, args...) }
+
+func render(lang string, id MsgID, args ...any) string {
 	text := messages[id].In(lang)
 	if len(args) == 0 {
 		return text
@@ -231,7 +235,7 @@ func (s *step) editPrompt(text string) {
 	s.replies = append(s.replies, Reply{Kind: ReplyEditPrompt, Text: text})
 }
 
-func (s *step) notice(id msgID) {
+func (s *step) notice(id MsgID) {
 	s.replies = append(s.replies, Reply{Kind: ReplyNotice, Text: s.t(id)})
 }
 

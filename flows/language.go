@@ -45,3 +45,19 @@ func languageNamed(text string) (string, bool) {
 	}
 	return "", false
 }
+
+// Language is a participant's language: the coordinator's choice
+// at invitation, else the Telegram app's (Norwegian in any form is bokmål).
+func Language(chosen, app string) string {
+	if chosen == "en" || chosen == "nb" {
+		return chosen
+	}
+	switch strings.ToLower(app) {
+	case "nb", "nn", "no":
+		return "nb"
+	}
+	if strings.HasPrefix(strings.ToLower(app), "nb-") || strings.HasPrefix(strings.ToLower(app), "no-") {
+		return "nb"
+	}
+	return "en"
+}

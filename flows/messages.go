@@ -2,13 +2,28 @@ package flows
 
 import "github.com/imrbot/imrbot/questionnaires"
 
-// msgID names a text the bot says.
-type msgID string
+// MsgID names a text the bot says; the exported ones are said by other
+// packages through Say.
+type MsgID string
 
 // messages holds every text the bot says, in every language of
 // questionnaires.Languages (a test checks). Texts are plain; the adapter
 // escapes them. Arguments are filled in with fmt.
-var messages = map[msgID]questionnaires.Text{
+var messages = map[MsgID]questionnaires.Text{
+	// Said around the conversation: by the chat's adapter and use cases.
+	MsgLate: {
+		"en": "That message arrived after a newer one and was not used. Please answer the latest question.",
+		"nb": "Den meldingen kom fram etter en nyere og ble ikke brukt. Svar på det siste spørsmålet.",
+	},
+	MsgTryAgain: {
+		"en": "Sorry, something went wrong on our side and your message was not saved. Please send it again in a minute.",
+		"nb": "Beklager, noe gikk galt hos oss, og meldingen ble ikke lagret. Send den igjen om et minutt.",
+	},
+	MsgCommandUnavailable: {
+		"en": "This command is not available right now. Please try again later.",
+		"nb": "Denne kommandoen er ikke tilgjengelig nå. Prøv igjen senere.",
+	},
+
 	// Strangers and invitations.
 	msgInviteNeeded: {
 		"en": "Hello! This bot collects questionnaires for a research study. To take part you need a personal invitation link from the study team.",
@@ -276,77 +291,84 @@ var messages = map[msgID]questionnaires.Text{
 
 // Message ids.
 const (
-	msgInviteNeeded          msgID = "invite_needed"
-	msgInviteExpired         msgID = "invite_expired"
-	msgInviteUsed            msgID = "invite_used"
-	msgOtherParticipant      msgID = "other_participant"
-	msgWelcome               msgID = "welcome"
-	msgWelcomeCoordinator    msgID = "welcome_coordinator"
-	msgConsentHint           msgID = "consent_hint"
-	msgConsentYes            msgID = "consent_yes"
-	msgConsentNo             msgID = "consent_no"
-	msgConsentMissing        msgID = "consent_missing"
-	msgConsentThanks         msgID = "consent_thanks"
-	msgConsentFirst          msgID = "consent_first"
-	msgDeclined              msgID = "declined"
-	msgDeclinedNotice        msgID = "declined_notice"
-	msgHintChoice            msgID = "hint_choice"
-	msgHintInteger           msgID = "hint_integer"
-	msgHintNumber            msgID = "hint_number"
-	msgHintText              msgID = "hint_text"
-	msgHintSkip              msgID = "hint_skip"
-	msgCurrentAnswer         msgID = "current_answer"
-	msgSkipButton            msgID = "skip_button"
-	msgSkipped               msgID = "skipped"
-	msgIntro                 msgID = "intro"
-	msgIntroRating           msgID = "intro_rating"
-	msgTimepointDone         msgID = "timepoint_done"
-	msgAllDone               msgID = "all_done"
-	msgNothingDue            msgID = "nothing_due"
-	msgInputNotAnOption      msgID = "input_not_an_option"
-	msgOr                    msgID = "or"
-	msgInputNotANumber       msgID = "input_not_a_number"
-	msgInputOutOfRange       msgID = "input_out_of_range"
-	msgInputEmpty            msgID = "input_empty"
-	msgInputTooLong          msgID = "input_too_long"
-	msgInputControl          msgID = "input_control"
-	msgInputUnusable         msgID = "input_unusable"
-	msgUnsupported           msgID = "unsupported"
-	msgEdited                msgID = "edited"
-	msgUseButtons            msgID = "use_buttons"
-	msgNotSkippable          msgID = "not_skippable"
-	msgNothingToSkip         msgID = "nothing_to_skip"
-	msgBackAtFirst           msgID = "back_at_first"
-	msgNothingToGoBackTo     msgID = "nothing_to_go_back_to"
-	msgAlreadyAnswered       msgID = "already_answered"
-	msgButtonInactive        msgID = "button_inactive"
-	msgHelp                  msgID = "help"
-	msgHelpClinician         msgID = "help_clinician"
-	msgHelpCoordinator       msgID = "help_coordinator"
-	msgUnknownCommand        msgID = "unknown_command"
-	msgCoordinatorOnly       msgID = "coordinator_only"
-	msgCoordinatorNoWithdraw msgID = "coordinator_no_withdraw"
-	msgLanguageChoose        msgID = "language_choose"
-	msgLanguageSet           msgID = "language_set"
-	msgWithdrawConfirm       msgID = "withdraw_confirm"
-	msgWithdrawYes           msgID = "withdraw_yes"
-	msgWithdrawNo            msgID = "withdraw_no"
-	msgErasureChoice         msgID = "erasure_choice"
-	msgKeepAnswers           msgID = "keep_answers"
-	msgEraseAnswers          msgID = "erase_answers"
-	msgErasureHelp           msgID = "erasure_help"
-	msgWithdrawnKept         msgID = "withdrawn_kept"
-	msgWithdrawnErased       msgID = "withdrawn_erased"
-	msgWithdrawnInfo         msgID = "withdrawn_info"
-	msgWithdrawnNotice       msgID = "withdrawn_notice"
-	msgRateList              msgID = "rate_list"
-	msgNothingToRate         msgID = "nothing_to_rate"
-	msgRateUnknown           msgID = "rate_unknown"
-	msgRateUnknownNotice     msgID = "rate_unknown_notice"
-	msgRateClinicianOnly     msgID = "rate_clinician_only"
-	msgRateNothingOpen       msgID = "rate_nothing_open"
-	msgRateStarted           msgID = "rate_started"
-	msgAlreadyRating         msgID = "already_rating"
-	msgRatingDone            msgID = "rating_done"
-	msgSiteDone              msgID = "site_done"
+	// MsgLate answers a message that arrived after a newer one.
+	MsgLate MsgID = "late"
+	// MsgTryAgain tells someone their message could not be saved.
+	MsgTryAgain MsgID = "try_again"
+	// MsgCommandUnavailable answers a coordinator's command that failed.
+	MsgCommandUnavailable MsgID = "command_unavailable"
+
+	msgInviteNeeded          MsgID = "invite_needed"
+	msgInviteExpired         MsgID = "invite_expired"
+	msgInviteUsed            MsgID = "invite_used"
+	msgOtherParticipant      MsgID = "other_participant"
+	msgWelcome               MsgID = "welcome"
+	msgWelcomeCoordinator    MsgID = "welcome_coordinator"
+	msgConsentHint           MsgID = "consent_hint"
+	msgConsentYes            MsgID = "consent_yes"
+	msgConsentNo             MsgID = "consent_no"
+	msgConsentMissing        MsgID = "consent_missing"
+	msgConsentThanks         MsgID = "consent_thanks"
+	msgConsentFirst          MsgID = "consent_first"
+	msgDeclined              MsgID = "declined"
+	msgDeclinedNotice        MsgID = "declined_notice"
+	msgHintChoice            MsgID = "hint_choice"
+	msgHintInteger           MsgID = "hint_integer"
+	msgHintNumber            MsgID = "hint_number"
+	msgHintText              MsgID = "hint_text"
+	msgHintSkip              MsgID = "hint_skip"
+	msgCurrentAnswer         MsgID = "current_answer"
+	msgSkipButton            MsgID = "skip_button"
+	msgSkipped               MsgID = "skipped"
+	msgIntro                 MsgID = "intro"
+	msgIntroRating           MsgID = "intro_rating"
+	msgTimepointDone         MsgID = "timepoint_done"
+	msgAllDone               MsgID = "all_done"
+	msgNothingDue            MsgID = "nothing_due"
+	msgInputNotAnOption      MsgID = "input_not_an_option"
+	msgOr                    MsgID = "or"
+	msgInputNotANumber       MsgID = "input_not_a_number"
+	msgInputOutOfRange       MsgID = "input_out_of_range"
+	msgInputEmpty            MsgID = "input_empty"
+	msgInputTooLong          MsgID = "input_too_long"
+	msgInputControl          MsgID = "input_control"
+	msgInputUnusable         MsgID = "input_unusable"
+	msgUnsupported           MsgID = "unsupported"
+	msgEdited                MsgID = "edited"
+	msgUseButtons            MsgID = "use_buttons"
+	msgNotSkippable          MsgID = "not_skippable"
+	msgNothingToSkip         MsgID = "nothing_to_skip"
+	msgBackAtFirst           MsgID = "back_at_first"
+	msgNothingToGoBackTo     MsgID = "nothing_to_go_back_to"
+	msgAlreadyAnswered       MsgID = "already_answered"
+	msgButtonInactive        MsgID = "button_inactive"
+	msgHelp                  MsgID = "help"
+	msgHelpClinician         MsgID = "help_clinician"
+	msgHelpCoordinator       MsgID = "help_coordinator"
+	msgUnknownCommand        MsgID = "unknown_command"
+	msgCoordinatorOnly       MsgID = "coordinator_only"
+	msgCoordinatorNoWithdraw MsgID = "coordinator_no_withdraw"
+	msgLanguageChoose        MsgID = "language_choose"
+	msgLanguageSet           MsgID = "language_set"
+	msgWithdrawConfirm       MsgID = "withdraw_confirm"
+	msgWithdrawYes           MsgID = "withdraw_yes"
+	msgWithdrawNo            MsgID = "withdraw_no"
+	msgErasureChoice         MsgID = "erasure_choice"
+	msgKeepAnswers           MsgID = "keep_answers"
+	msgEraseAnswers          MsgID = "erase_answers"
+	msgErasureHelp           MsgID = "erasure_help"
+	msgWithdrawnKept         MsgID = "withdrawn_kept"
+	msgWithdrawnErased       MsgID = "withdrawn_erased"
+	msgWithdrawnInfo         MsgID = "withdrawn_info"
+	msgWithdrawnNotice       MsgID = "withdrawn_notice"
+	msgRateList              MsgID = "rate_list"
+	msgNothingToRate         MsgID = "nothing_to_rate"
+	msgRateUnknown           MsgID = "rate_unknown"
+	msgRateUnknownNotice     MsgID = "rate_unknown_notice"
+	msgRateClinicianOnly     MsgID = "rate_clinician_only"
+	msgRateNothingOpen       MsgID = "rate_nothing_open"
+	msgRateStarted           MsgID = "rate_started"
+	msgAlreadyRating         MsgID = "already_rating"
+	msgRatingDone            MsgID = "rating_done"
+	msgSiteDone              MsgID = "site_done"
 )

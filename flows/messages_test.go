@@ -49,13 +49,13 @@ func TestMessagesComplete(t *testing.T) {
 	}
 }
 
-// declaredMessageIDs reads the msgID constants from messages.go.
-func declaredMessageIDs(t *testing.T) []msgID {
+// declaredMessageIDs reads the MsgID constants from messages.go.
+func declaredMessageIDs(t *testing.T) []MsgID {
 	f, err := parser.ParseFile(token.NewFileSet(), "messages.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []msgID
+	var ids []MsgID
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.CONST {
@@ -63,12 +63,12 @@ func declaredMessageIDs(t *testing.T) []msgID {
 		}
 		for _, spec := range g.Specs {
 			v := spec.(*ast.ValueSpec)
-			if id, ok := v.Type.(*ast.Ident); !ok || id.Name != "msgID" {
+			if id, ok := v.Type.(*ast.Ident); !ok || id.Name != "MsgID" {
 				continue
 			}
 			for _, val := range v.Values {
 				lit := val.(*ast.BasicLit)
-				ids = append(ids, msgID(strings.Trim(lit.Value, `"`)))
+				ids = append(ids, MsgID(strings.Trim(lit.Value, `"`)))
 			}
 		}
 	}
@@ -78,7 +78,7 @@ func declaredMessageIDs(t *testing.T) []msgID {
 // TestContractButtons: the button texts the contract names.
 func TestContractButtons(t *testing.T) {
 	for _, c := range []struct {
-		id     msgID
+		id     MsgID
 		en, nb string
 	}{
 		{msgConsentYes, "I agree", "Jeg samtykker"},

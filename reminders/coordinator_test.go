@@ -5,10 +5,13 @@ import (
 	"testing"
 
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/internal/telegramfake"
-	"github.com/imrbot/imrbot/reminders"
 )
 
+// TestCoordinatorCommands runs the coordinator's chat commands (package
+// conversation) on this package's world, where the dispatcher that sends
+// what /remind queues runs too.
 func TestCoordinatorCommands(t *testing.T) {
 	w := newWorld(t, bot.Limits{}, telegramfake.WithoutLimits())
 	d := w.dispatcher("serve-1")
@@ -21,7 +24,7 @@ func TestCoordinatorCommands(t *testing.T) {
 	in := newInbox()
 	in.collect(w, w.clock.Now()) // the clinician's rating reminder at consent
 	in.got = map[string][]received{}
-	c := &reminders.Coordinator{Store: w.st, Catalog: w.catalog, Now: w.clock.Now}
+	c := &conversation.Coordinator{Store: w.st, Catalog: w.catalog, Now: w.clock.Now}
 
 	// Participants of other roles are refused, whatever they ask.
 	for _, who := range []string{consumer, clinician} {

@@ -32,6 +32,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/questionnaires"
@@ -278,11 +279,17 @@ func runChat(b *testing.B, mode string) result {
 	// transaction.
 	reg := prometheus.NewRegistry()
 	defer logApplyTime(b, reg)
-	chatBot, err := bot.New(bot.Options{
-		Token: fake.Token, APIURL: fake.URL, Store: st, Catalog: catalog,
-		HTTPClient: pooled(), Metrics: bot.NewMetrics(reg),
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	conv, err := conversation.New(conversation.Options{
+		Store: st, Catalog: catalog, Logger: logger, Metrics: conversation.NewMetrics(reg),
 		GroupSize: *group, GroupTransactions: *groupTx,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	chatBot, err := bot.New(bot.Options{
+		Token: fake.Token, APIURL: fake.URL, Store: st, Conversation: conv,
+		HTTPClient: pooled(), Metrics: bot.NewMetrics(reg), Logger: logger,
 		// Limits off, as the fake's: this measures the bot, not Telegram's
 		// 30 messages a second.
 	})

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/questionnaires"
@@ -43,7 +44,12 @@ func runChild() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	b, err := bot.New(bot.Options{Token: os.Getenv("CHILD_TOKEN"), APIURL: os.Getenv("CHILD_API_URL"), Store: st, Catalog: cat})
+	conv, err := conversation.New(conversation.Options{Store: st, Catalog: cat})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	b, err := bot.New(bot.Options{Token: os.Getenv("CHILD_TOKEN"), APIURL: os.Getenv("CHILD_API_URL"), Store: st, Conversation: conv})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

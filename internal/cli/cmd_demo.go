@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
@@ -75,9 +76,13 @@ func (c *DemoCmd) Run(app *App) error {
 
 	// The chat is the terminal, so the bot logs only what goes wrong.
 	logger := slog.New(slog.NewTextHandler(app.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	conv, err := conversation.New(conversation.Options{Store: st, Catalog: catalog, Logger: logger, Now: app.Now})
+	if err != nil {
+		return err
+	}
 	b, err := bot.New(bot.Options{
-		Token: fake.Token, APIURL: fake.URL, Store: st, Catalog: catalog,
-		Logger: logger, Now: app.Now, PollTimeout: 10 * time.Second,
+		Token: fake.Token, APIURL: fake.URL, Store: st, Conversation: conv,
+		Logger: logger, PollTimeout: 10 * time.Second,
 	})
 	if err != nil {
 		return err

@@ -134,7 +134,7 @@ func (c *ServeCmd) Run(app *App) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	b, dispatcher, err := newSending(app, st, catalog, rcfg, cfg.telegram, bot.NewMetrics(reg))
+	b, dispatcher, err := newSending(app, st, catalog, rcfg, cfg.telegram, reg)
 	if err != nil {
 		return err
 	}

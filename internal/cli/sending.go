@@ -7,7 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
@@ -49,23 +52,30 @@ func readTelegramSettings(getenv func(string) string) (telegramSettings, error) 
 	return s, nil
 }
 
-// newSending builds the bot and the reminder dispatcher that sends through
-// its rate-limited Sender, wired to each other: serve runs both, and
-// `imrbot remind` uses the same pair to send what it queues at once. The
-// dispatcher sends through the bot's sender and the bot routes the
-// coordinators' commands to the reminders package, so each is made before
-// the other is complete. Neither contacts Telegram here.
-func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg reminders.Config, tg telegramSettings, metrics *bot.Metrics) (*bot.Bot, *reminders.Dispatcher, error) {
+// newSending builds the bot, the conversation it applies updates with and
+// the reminder dispatcher that sends through the bot's rate-limited
+// Sender: serve runs them, and `imrbot remind` uses the same set to send
+// what it queues at once. The dispatcher sends through the bot's sender
+// and the conversation's /remind wakes the dispatcher, so each is made
+// before the other is complete. Nothing contacts Telegram here. Metrics
+// are registered with reg (nil: not registered).
+func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg reminders.Config, tg telegramSettings, reg prometheus.Registerer) (*bot.Bot, *reminders.Dispatcher, error) {
 	dispatcher := &reminders.Dispatcher{
 		Store: st, Catalog: catalog, Now: app.Now, Logger: app.Logger,
 		Interval: rcfg.Interval, Hours: rcfg.Hours,
 		Unreachable: func(err error) bool { return errors.Is(err, bot.ErrUnreachable) },
 		Rejected:    func(err error) bool { return errors.Is(err, bot.ErrRejected) },
 	}
+	conv, err := conversation.New(conversation.Options{
+		Store: st, Catalog: catalog, Logger: app.Logger, Now: app.Now,
+		Metrics: conversation.NewMetrics(reg), Wake: dispatcher.Wake,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
 	b, err := bot.New(bot.Options{
-		Token: tg.token, APIURL: tg.apiURL, Store: st, Catalog: catalog,
-		Logger: app.Logger, Now: app.Now, Metrics: metrics, Limits: bot.SendLimits(tg.sendRate),
-		Coordinator: &reminders.Coordinator{Store: st, Catalog: catalog, Now: app.Now, Wake: dispatcher.Wake},
+		Token: tg.token, APIURL: tg.apiURL, Store: st, Conversation: conv,
+		Logger: app.Logger, Metrics: bot.NewMetrics(reg), Limits: bot.SendLimits(tg.sendRate),
 	})
 	if err != nil {
 		return nil, nil, err

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,11 +14,12 @@ func TestWithdraw(t *testing.T) {
 	for _, tc := range []struct {
 		name, lang, yes, choice string
 		kept                    bool
+		done                    *regexp.Regexp // the reply confirming the choice
 	}{
-		{"erase", "en", "Yes, withdraw", "Erase my answers", false},
-		{"keep", "en", "Yes, withdraw", "Keep my answers", true},
-		{"erase-nb", "nb", "Ja, trekk meg", "Slett svarene", false},
-		{"keep-nb", "nb", "Ja, trekk meg", "Behold svarene", true},
+		{"erase", "en", "Yes, withdraw", "Erase my answers", false, regexp.MustCompile(`answers .*\berased\b`)},
+		{"keep", "en", "Yes, withdraw", "Keep my answers", true, regexp.MustCompile(`answers .*\bkept\b`)},
+		{"erase-nb", "nb", "Ja, trekk meg", "Slett svarene", false, regexp.MustCompile(`[Ss]var.*\bslettet\b`)},
+		{"keep-nb", "nb", "Ja, trekk meg", "Behold svarene", true, regexp.MustCompile(`[Ss]var.*\bbeholdes\b`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -42,7 +44,10 @@ func TestWithdraw(t *testing.T) {
 			if _, err := ann.u.WaitAnswer(w.ctx, tap); err != nil {
 				t.Fatal(err)
 			}
-			ann.after(choose.ID, "confirming the withdrawal", func(m message) bool { return true })
+			done := ann.after(choose.ID, "confirming the withdrawal", func(message) bool { return true })
+			if !tc.done.MatchString(done.Text) || isQuestion(done) {
+				t.Errorf("%q: the bot replied %q, want a confirmation matching %q", tc.choice, done.Text, tc.done)
+			}
 
 			_, rows, raw := w.export("long")
 			mine := filterRows(rows, "participant", inv.participant)

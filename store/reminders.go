@@ -156,17 +156,16 @@ func (tx *Tx) AddReminders(ctx context.Context, rows []PlannedReminder) (n int, 
 // than join a scan of the whole table.
 func (s *Store) ClaimReminders(ctx context.Context, owner string, now, stalledBefore time.Time, limit int) (_ []Reminder, err error) {
 	defer wrap(&err, "Store.ClaimReminders")
-	return claimReminders(ctx, s.db, owner, now, stalledBefore, limit)
-}
-
-func claimReminders(ctx context.Context, q querier, owner string, now, stalledBefore time.Time, limit int) ([]Reminder, error) {
 	var out []Reminder
-	err := q.SelectContext(ctx, &out, claimQuery, now, stalledBefore, limit, owner)
+	err = s.db.SelectContext(ctx, &out, ClaimRemindersSQL, now, stalledBefore, limit, owner)
 	return out, err
 }
 
-// dueQuery finds and locks what is due: $1 now, $2 stalled before, $3 limit.
-const dueQuery = `
+// DueRemindersSQL is the dispatcher's statement that finds and locks what
+// is due: $1 now, $2 stalled before, $3 limit. It and ClaimRemindersSQL
+// are exported only so that bench/reminders times and explains exactly
+// what the dispatcher runs; nothing else may run them.
+const DueRemindersSQL = `
 		SELECT id FROM reminders
 		WHERE status IN ('pending', 'claimed') AND send_at <= $1
 		  AND (status = 'pending' OR claimed_at < $2)
@@ -174,11 +173,11 @@ const dueQuery = `
 		LIMIT $3
 		FOR UPDATE SKIP LOCKED`
 
-// claimQuery claims what dueQuery finds for owner $4.
-const claimQuery = `
+// ClaimRemindersSQL claims what DueRemindersSQL finds, for owner $4.
+const ClaimRemindersSQL = `
 	UPDATE reminders r SET status = 'claimed', claimed_at = $1, claimed_by = $4,
 		attempts = r.attempts + 1
-	WHERE r.id = ANY (ARRAY(` + dueQuery + `))
+	WHERE r.id = ANY (ARRAY(` + DueRemindersSQL + `))
 	RETURNING r.id, r.participant_id, r.subject_id, r.timepoint, r.step, r.status, r.send_at,
 		r.attempts, r.claimed_at, r.claimed_by, r.sent_at, r.last_error, r.note`
 

@@ -2,25 +2,23 @@ package remindersbench
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
-	"github.com/lib/pq"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/internal/benchseed"
+	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/reminders"
@@ -34,17 +32,22 @@ var (
 	benchDB      = flag.String("bench-db", "imrbot_bench_reminders", "the benchmark's own database, created when missing")
 )
 
-const defaultServer = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-
 var (
 	setupOnce sync.Once
-	seeded    *store.Store
+	seeded    *seededDB
 	seedErr   error
 	seedNow   time.Time
 )
 
+// seededDB is the benchmark database, open both as the store the
+// dispatcher uses and as the seed's.
+type seededDB struct {
+	*store.Store
+	seed *benchseed.DB
+}
+
 // seed opens (creating and seeding when needed) the benchmark database.
-func seed(b *testing.B) (*store.Store, time.Time) {
+func seed(b *testing.B) (*seededDB, time.Time) {
 	b.Helper()
 	setupOnce.Do(func() {
 		seedNow = time.Now()
@@ -56,13 +59,9 @@ func seed(b *testing.B) (*store.Store, time.Time) {
 	return seeded, seedNow
 }
 
-func openSeeded(ctx context.Context, now time.Time) (*store.Store, error) {
-	server := os.Getenv("DATABASE_URL")
-	if server == "" {
-		server = defaultServer
-	}
+func openSeeded(ctx context.Context, now time.Time) (*seededDB, error) {
 	for attempt := 0; attempt < 2; attempt++ {
-		dbURL, err := ensureDatabase(ctx, server, *benchDB, attempt > 0)
+		dbURL, err := pgtest.Kept(ctx, *benchDB, attempt > 0)
 		if err != nil {
 			return nil, err
 		}
@@ -74,52 +73,29 @@ func openSeeded(ctx context.Context, now time.Time) (*store.Store, error) {
 			st.Close()
 			return nil, err
 		}
-		start := time.Now()
-		fresh, err := st.SeedReminderBenchmark(ctx, *participants, *dueCount, now)
-		if errors.Is(err, store.ErrBenchStale) {
+		sd, err := benchseed.Open(ctx, dbURL)
+		if err != nil {
 			st.Close()
+			return nil, err
+		}
+		start := time.Now()
+		fresh, err := sd.SeedReminders(ctx, *participants, *dueCount, now)
+		if errors.Is(err, benchseed.ErrStale) {
+			st.Close()
+			sd.Close()
 			continue
 		}
 		if err != nil {
 			st.Close()
+			sd.Close()
 			return nil, err
 		}
 		if fresh {
 			fmt.Printf("seeded %d participants in %s\n", *participants, time.Since(start).Round(time.Second))
 		}
-		return st, nil
+		return &seededDB{Store: st, seed: sd}, nil
 	}
 	return nil, errors.New("could not seed the benchmark database")
-}
-
-// ensureDatabase creates the database (dropping it first with drop) and
-// returns its URL.
-func ensureDatabase(ctx context.Context, server, name string, drop bool) (string, error) {
-	db, err := sql.Open("postgres", server)
-	if err != nil {
-		return "", err
-	}
-	defer db.Close()
-	if drop {
-		if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)"); err != nil {
-			return "", err
-		}
-	}
-	var exists bool
-	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
-		return "", err
-	}
-	if !exists {
-		if _, err := db.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)); err != nil {
-			return "", err
-		}
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	return u.String(), nil
 }
 
 // BenchmarkFindDue times the dispatcher's query that finds and locks the
@@ -131,14 +107,14 @@ func ensureDatabase(ctx context.Context, server, name string, drop bool) (string
 func BenchmarkFindDue(b *testing.B) {
 	st, now := seed(b)
 	ctx := context.Background()
-	if err := st.ResetBenchmarkDue(ctx, *dueCount, now); err != nil {
+	if err := st.seed.ResetDue(ctx, *dueCount, now); err != nil {
 		b.Fatal(err)
 	}
-	if err := st.VacuumReminders(ctx); err != nil {
+	if err := st.seed.VacuumReminders(ctx); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	found, err := st.ProbeFind(ctx, now, *dueCount, false)
+	found, err := st.seed.ProbeFind(ctx, now, *dueCount, false)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -147,16 +123,16 @@ func BenchmarkFindDue(b *testing.B) {
 		b.Fatalf("found %d due reminders, seeded %d", found, *dueCount)
 	}
 	start = time.Now()
-	if _, err := st.ProbeFind(ctx, now, *dueCount, true); err != nil {
+	if _, err := st.seed.ProbeFind(ctx, now, *dueCount, true); err != nil {
 		b.Fatal(err)
 	}
 	baseline := time.Since(start)
 	start = time.Now()
-	if _, _, err := st.ProbeClaim(ctx, now, *dueCount, false, false); err != nil {
+	if _, _, err := st.seed.ProbeClaim(ctx, now, *dueCount, false, false); err != nil {
 		b.Fatal(err)
 	}
 	claimAll := time.Since(start)
-	_, plan, err := st.ProbeClaim(ctx, now, *dueCount, true, false)
+	_, plan, err := st.seed.ProbeClaim(ctx, now, *dueCount, true, false)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -164,7 +140,7 @@ func BenchmarkFindDue(b *testing.B) {
 
 	b.ResetTimer()
 	for b.Loop() {
-		if n, _, err := st.ProbeClaim(ctx, now, reminders.DefaultBatch, false, false); err != nil || n != reminders.DefaultBatch {
+		if n, _, err := st.seed.ProbeClaim(ctx, now, reminders.DefaultBatch, false, false); err != nil || n != reminders.DefaultBatch {
 			b.Fatalf("claimed %d, %v", n, err)
 		}
 	}
@@ -196,7 +172,7 @@ func BenchmarkDispatch(b *testing.B) {
 		u.Send("/start")
 		chats[i] = u.ChatID()
 	}
-	if err := st.LinkBenchmarkChats(ctx, chats); err != nil {
+	if err := st.seed.LinkChats(ctx, chats); err != nil {
 		b.Fatal(err)
 	}
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
@@ -208,16 +184,16 @@ func BenchmarkDispatch(b *testing.B) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	limits := bot.TelegramLimits
 	limits.Global = rate.Limit(*rateLimit)
-	sender := bot.NewSender(tg, st, limits, bot.NewMetrics(prometheus.NewRegistry()), log)
+	sender := bot.NewSender(tg, st.Store, limits, bot.NewMetrics(prometheus.NewRegistry()), log)
 	d := &reminders.Dispatcher{
-		Store: st, Messenger: sender, Catalog: catalog, Logger: log, Owner: "bench",
+		Store: st.Store, Messenger: sender, Catalog: catalog, Logger: log, Owner: "bench",
 		Unreachable: func(err error) bool { return errors.Is(err, bot.ErrUnreachable) },
 	}
 	var sent int
 	b.ResetTimer()
 	for b.Loop() {
 		b.StopTimer()
-		if err := st.ResetBenchmarkDue(ctx, *dueCount, time.Now()); err != nil {
+		if err := st.seed.ResetDue(ctx, *dueCount, time.Now()); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

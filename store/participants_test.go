@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -111,6 +112,27 @@ func TestSchemaNewerThanBinaryIsRefused(t *testing.T) {
 	t.Cleanup(func() { pgtest.Exec(t, `DELETE FROM goose_db_version WHERE version_id = 99999`) })
 	if _, err := st.Migrate(ctx); !errors.Is(err, store.ErrSchemaTooNew) {
 		t.Fatalf("Migrate on a newer schema: %v", err)
+	}
+}
+
+// A database migrated by a build from before the migrations were folded
+// (versions 1, 10, 20, 30, 40) is neither upgraded nor called newer.
+func TestSchemaFromBeforeTheFoldIsRefused(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Exec(t, `DELETE FROM goose_db_version WHERE version_id > 1`)
+	db.Exec(t, `INSERT INTO goose_db_version (version_id, is_applied) SELECT v, true FROM unnest('{10,20,30,40}'::bigint[]) v`)
+	_, err = st.Migrate(ctx)
+	if err == nil || errors.Is(err, store.ErrSchemaTooNew) || !strings.Contains(err.Error(), "drop it") {
+		t.Fatalf("Migrate on a database from before the fold: %v", err)
 	}
 }
 

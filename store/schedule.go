@@ -1,11 +1,9 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/lib/pq"
@@ -156,62 +154,12 @@ func (s *Store) SentSteps(ctx context.Context, subjectIDs []int64) (_ []Reminder
 	return out, err
 }
 
-// Replan asks for a participant's schedule to be made again.
-type Replan struct {
-	ID            int64  `db:"id"`
-	ParticipantID int64  `db:"participant_id"`
-	Reason        string `db:"reason"`
-	// BaselineDate and ClinicianID are the participant's when the replan
-	// was queued: an offer covers what was open under that date, not under
-	// a correction made after it.
-	BaselineDate sql.NullTime  `db:"baseline_date"`
-	ClinicianID  sql.NullInt64 `db:"clinician_id"`
-}
-
-// Replan reasons, set by the triggers of migration 00020.
-const (
-	ReplanStart     = "start"     // chat linked or consent given: what is open is offered now
-	ReplanBaseline  = "baseline"  // baseline date corrected
-	ReplanClinician = "clinician" // the consumer's clinician changed
-	ReplanReachable = "reachable" // an unreachable participant can be written to again
-)
-
-// BaselineReplan is the replan that correcting sp's baseline date to date
-// queues.
-func BaselineReplan(sp *ScheduleParticipant, date time.Time) Replan {
-	return Replan{ParticipantID: sp.ID, Reason: ReplanBaseline,
-		BaselineDate: sql.NullTime{Time: date, Valid: true}, ClinicianID: sp.ClinicianID}
-}
-
-// planningLock is the advisory lock key that lets one planner at a time
-// drain the replan queue (the bytes of "imrbplan").
-const planningLock = 0x696d7262706c616e
-
-// TakeReplans removes up to limit queued replans and returns them, oldest
-// first; they come back if the transaction rolls back. Planners take the
-// queue one at a time (a transaction-scoped advisory lock), so one
-// participant's replans are always planned in the order they were queued,
-// whichever serve process takes them.
-func (tx *Tx) TakeReplans(ctx context.Context, limit int) (_ []Replan, err error) {
-	defer wrap(&err, "Tx.TakeReplans")
-	if _, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(planningLock)); err != nil {
-		return nil, err
-	}
-	var out []Replan
-	err = tx.tx.SelectContext(ctx, &out, `
-		DELETE FROM reminder_replans
-		WHERE id IN (SELECT id FROM reminder_replans ORDER BY id LIMIT $1)
-		RETURNING id, participant_id, reason, baseline_date, clinician_id`, limit)
-	slices.SortFunc(out, func(a, b Replan) int { return cmp.Compare(a.ID, b.ID) })
-	return out, err
-}
-
 // ErrErased is returned for a change to a participant whose answers were
 // erased: there is nothing left to correct.
 var ErrErased = errors.New("participant withdrew and their answers were erased")
 
 // SetBaselineDate corrects a participant's baseline date and audits it;
-// the schedule's trigger queues a replan in the same transaction. It
+// the outbox trigger records the change in the same transaction. It
 // refuses an erased participant (ErrErased).
 func (tx *Tx) SetBaselineDate(ctx context.Context, participantID int64, date time.Time, actor string) (err error) {
 	defer wrap(&err, "Tx.SetBaselineDate(%d)", participantID)

@@ -184,10 +184,23 @@ func checkNotNewer(ctx context.Context, p *goose.Provider) error {
 	if len(sources) > 0 {
 		known = sources[len(sources)-1].Version
 	}
-	if current > known {
-		return fmt.Errorf("%w (database at version %d, this binary knows up to %d): upgrade imrbot", ErrSchemaTooNew, current, known)
+	if current <= known {
+		return nil
 	}
-	return nil
+	// A database that lacks a version this binary has was not migrated by
+	// a newer imrbot but by a development build from before the
+	// migrations were folded into one file per table group (versions 10
+	// to 40): no upgrade can run against it.
+	statuses, err := p.Status(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range statuses {
+		if st.State != goose.StateApplied {
+			return fmt.Errorf("database at version %d was migrated by a development build of imrbot whose migrations have since been folded: drop it and run imrbot migrate", current)
+		}
+	}
+	return fmt.Errorf("%w (database at version %d, this binary knows up to %d): upgrade imrbot", ErrSchemaTooNew, current, known)
 }
 
 // Tx is a transaction. Methods on Tx run inside it.

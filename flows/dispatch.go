@@ -99,39 +99,40 @@ func (s *step) button() bool {
 		}
 		return s.answerButton(code)
 	}
-	if seq, ok := parseSkipData(d); ok {
+	if seq, ok := questionnaires.ParseSkipCallbackData(d); ok {
 		if seq != s.st.Seq || s.st.Phase != PhaseWalking {
 			s.notice(msgAlreadyAnswered)
 			return false
 		}
 		return s.skipButton()
 	}
-	switch {
-	case d == dataConsentYes || d == dataConsentNo:
-		if s.st.Phase != PhaseConsent || !s.needsConsent() {
-			s.notice(msgAlreadyAnswered)
-			return false
-		}
-		s.consent(d == dataConsentYes)
-		return true
-	case strings.HasPrefix(d, dataLangPrefix):
-		l := strings.TrimPrefix(d, dataLangPrefix)
+	if l, ok := questionnaires.ParseLanguageCallbackData(d); ok {
 		if s.st.Phase != PhaseLanguage || !knownLanguage(l) {
 			s.notice(msgButtonInactive)
 			return false
 		}
 		s.setLanguage(l)
 		return true
-	case d == dataWithdrawYes || d == dataWithdrawNo:
+	}
+	if code, ok := questionnaires.ParseRateCallbackData(d); ok {
+		return s.rateButton(code)
+	}
+	switch d {
+	case questionnaires.CallbackConsentYes, questionnaires.CallbackConsentNo:
+		if s.st.Phase != PhaseConsent || !s.needsConsent() {
+			s.notice(msgAlreadyAnswered)
+			return false
+		}
+		s.consent(d == questionnaires.CallbackConsentYes)
+		return true
+	case questionnaires.CallbackWithdrawYes, questionnaires.CallbackWithdrawNo:
 		if s.st.Phase != PhaseConfirmWithdraw {
 			s.notice(msgButtonInactive)
 			return false
 		}
-		s.confirmWithdraw(d == dataWithdrawYes)
+		s.confirmWithdraw(d == questionnaires.CallbackWithdrawYes)
 		return true
-	case strings.HasPrefix(d, dataRatePrefix):
-		return s.rateButton(strings.TrimPrefix(d, dataRatePrefix))
-	case d == DataGo:
+	case questionnaires.CallbackStart:
 		if s.st.Phase == PhaseConsent {
 			s.consentPrompt()
 			return true

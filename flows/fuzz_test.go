@@ -58,9 +58,9 @@ func fuzzEvent(s *sim, op, arg byte) Event {
 	case 2:
 		return cmd("start", []string{"NOSUCH", "OLD"}[n%2])
 	case 3:
-		return tap(dataConsentYes)
+		return tap(questionnaires.CallbackConsentYes)
 	case 4:
-		return tap(dataConsentNo)
+		return tap(questionnaires.CallbackConsentNo)
 	case 5, 6, 7:
 		// The n-th button of the newest message with buttons.
 		if b, ok := newestButton(s, n); ok {
@@ -78,26 +78,27 @@ func fuzzEvent(s *sim, op, arg byte) Event {
 	case 12:
 		return cmd("language")
 	case 13:
-		return tap(dataLangPrefix + []string{"en", "nb", "de"}[n%3])
+		return tap(questionnaires.LanguageCallbackData([]string{"en", "nb", "de"}[n%3]))
 	case 14:
 		return cmd("withdraw")
 	case 15:
-		return tap([]string{dataWithdrawYes, dataWithdrawNo, dataWithdrawKeep, dataWithdrawErase}[n%4])
+		return tap([]string{questionnaires.CallbackWithdrawYes, questionnaires.CallbackWithdrawNo, questionnaires.CallbackKeepAnswers, questionnaires.CallbackEraseAnswers}[n%4])
 	case 16:
 		code := []string{"OSL-C-0011", "OSL-C-0012", "OSL-C-9999", "osl-c-0011"}[n%4]
 		if n&4 != 0 {
 			return cmd("rate", code)
 		}
-		return tap(dataRatePrefix + code)
+		data, _ := questionnaires.RateCallbackData(code)
+		return tap(data)
 	case 17:
-		return tap(skipData(s.st.Seq - int64(n%3)))
+		return tap(questionnaires.SkipCallbackData(s.st.Seq - int64(n%3)))
 	case 18:
 		if n%2 == 0 {
 			return Event{Kind: EventUnsupported}
 		}
 		return Event{Kind: EventEdited, Text: "1"}
 	case 19:
-		return tap(DataGo)
+		return tap(questionnaires.CallbackStart)
 	case 20:
 		return tap(questionnaires.AnswerCallbackData(s.st.Seq-int64(n%4), n%6))
 	case 21:
@@ -138,7 +139,7 @@ func TestFuzzSeedsReachDeep(t *testing.T) {
 	cat := defaultCatalog(t)
 	s := newSim(t, cat, questionnaires.RoleConsumer, "en")
 	s.step(cmd("start", "INV"))
-	s.step(tap(dataConsentYes))
+	s.step(tap(questionnaires.CallbackConsentYes))
 	for i := 0; i < 200 && s.st.Phase == PhaseWalking; i++ {
 		s.step(fuzzEvent(s, 5, byte(i)))
 	}

@@ -12,8 +12,8 @@ import (
 func (s *step) languageMenu() {
 	s.st.Phase = PhaseLanguage
 	s.menu(s.t(msgLanguageChoose), [][]Button{
-		{{Text: "English", Data: dataLangPrefix + "en"}},
-		{{Text: "Norsk (bokmål)", Data: dataLangPrefix + "nb"}},
+		{{Text: "English", Data: questionnaires.LanguageCallbackData("en")}},
+		{{Text: "Norsk (bokmål)", Data: questionnaires.LanguageCallbackData("nb")}},
 	})
 }
 

@@ -78,7 +78,7 @@ func (s *step) questionButtons(p pos, seq int64) [][]Button {
 		}
 	}
 	if it.Optional {
-		rows = append(rows, []Button{{Text: s.t(msgSkipButton), Data: skipData(seq)}})
+		rows = append(rows, []Button{{Text: s.t(msgSkipButton), Data: questionnaires.SkipCallbackData(seq)}})
 	}
 	return rows
 }

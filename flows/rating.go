@@ -15,7 +15,7 @@ func (s *step) rateList(finished *int64) {
 		if r.Open <= 0 || finished != nil && r.ParticipantID == *finished {
 			continue
 		}
-		if d := rateData(r.Code); d != "" {
+		if d, ok := questionnaires.RateCallbackData(r.Code); ok {
 			rows = append(rows, []Button{{Text: r.Code, Data: d}})
 		}
 	}

@@ -216,7 +216,7 @@ func (s *sim) step(ev Event) ([]Reply, []Effect) {
 	// A stale answer or skip button: a notice, nothing stored, no change.
 	if ev.Kind == EventButton {
 		seq, _, isAnswer := questionnaires.ParseAnswerCallbackData(ev.Data)
-		if sk, ok := parseSkipData(ev.Data); ok {
+		if sk, ok := questionnaires.ParseSkipCallbackData(ev.Data); ok {
 			seq, isAnswer = sk, true
 		}
 		if isAnswer && (seq != before.Seq || before.Phase != PhaseWalking) {
@@ -277,7 +277,7 @@ func (s *sim) checkPrompts(before, st State, replies []Reply) {
 		for _, row := range r.Buttons {
 			for _, b := range row {
 				seq, _, ok := questionnaires.ParseAnswerCallbackData(b.Data)
-				if sk, isSkip := parseSkipData(b.Data); isSkip {
+				if sk, isSkip := questionnaires.ParseSkipCallbackData(b.Data); isSkip {
 					seq, ok = sk, true
 				}
 				if ok && (i != last || seq != st.Seq) {

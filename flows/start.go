@@ -100,8 +100,8 @@ func (s *step) consentVersion() string {
 func (s *step) consentPrompt() {
 	s.st.Phase = PhaseConsent
 	s.menu(s.consentText()+"\n\n"+s.t(msgConsentHint), [][]Button{
-		{{Text: s.t(msgConsentYes), Data: dataConsentYes}},
-		{{Text: s.t(msgConsentNo), Data: dataConsentNo}},
+		{{Text: s.t(msgConsentYes), Data: questionnaires.CallbackConsentYes}},
+		{{Text: s.t(msgConsentNo), Data: questionnaires.CallbackConsentNo}},
 	})
 }
 

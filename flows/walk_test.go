@@ -56,7 +56,7 @@ func TestStaleButtons(t *testing.T) {
 	// The current question's button with a code it does not have.
 	play(t, s, []turn{{ev: tap(questionnaires.AnswerCallbackData(s.st.Seq, 3)), want: []string{"no longer active"}}})
 	// A skip button for a required item (forged): refused.
-	play(t, s, []turn{{ev: tap(skipData(s.st.Seq)), want: []string{"no longer active"}}})
+	play(t, s, []turn{{ev: tap(questionnaires.SkipCallbackData(s.st.Seq)), want: []string{"no longer active"}}})
 	// After an invalid answer the question is asked again with a new seq:
 	// the earlier message's buttons are stale.
 	yes, _ := s.button("1 - Yes")
@@ -87,7 +87,7 @@ func TestResume(t *testing.T) {
 	})
 	old, _ := s.button("Skip")
 	play(t, s, []turn{
-		{ev: tap(DataGo), want: []string{"4/4"}},
+		{ev: tap(questionnaires.CallbackStart), want: []string{"4/4"}},
 		{ev: tap(old.Data), want: []string{"already answered"}},
 		{press: "Skip", fx: []string{"SaveAnswer 1/q1/q1_4=<skip>", "CompleteTask 1/q1", "StartTask 1/q2"}},
 	})

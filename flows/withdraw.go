@@ -11,8 +11,8 @@ func (s *step) withdrawMenu() {
 	}
 	s.st.Phase = PhaseConfirmWithdraw
 	s.menu(s.t(msgWithdrawConfirm), [][]Button{
-		{{Text: s.t(msgWithdrawYes), Data: dataWithdrawYes}},
-		{{Text: s.t(msgWithdrawNo), Data: dataWithdrawNo}},
+		{{Text: s.t(msgWithdrawYes), Data: questionnaires.CallbackWithdrawYes}},
+		{{Text: s.t(msgWithdrawNo), Data: questionnaires.CallbackWithdrawNo}},
 	})
 }
 
@@ -37,8 +37,8 @@ func (s *step) erasureMenu() {
 	s.st.Phase = PhaseChooseErasure
 	s.st.Cursor = nil
 	s.menu(s.t(msgErasureChoice), [][]Button{
-		{{Text: s.t(msgKeepAnswers), Data: dataWithdrawKeep}},
-		{{Text: s.t(msgEraseAnswers), Data: dataWithdrawErase}},
+		{{Text: s.t(msgKeepAnswers), Data: questionnaires.CallbackKeepAnswers}},
+		{{Text: s.t(msgEraseAnswers), Data: questionnaires.CallbackEraseAnswers}},
 	})
 }
 
@@ -47,8 +47,8 @@ func (s *step) erasureMenu() {
 func (s *step) erasureEvent() bool {
 	ev := s.ev
 	switch {
-	case ev.Kind == EventButton && (ev.Data == dataWithdrawKeep || ev.Data == dataWithdrawErase):
-		erase := ev.Data == dataWithdrawErase
+	case ev.Kind == EventButton && (ev.Data == questionnaires.CallbackKeepAnswers || ev.Data == questionnaires.CallbackEraseAnswers):
+		erase := ev.Data == questionnaires.CallbackEraseAnswers
 		choice, closing := msgKeepAnswers, msgWithdrawnKept
 		if erase {
 			choice, closing = msgEraseAnswers, msgWithdrawnErased

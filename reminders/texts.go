@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/imrbot/imrbot/flows"
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // The reminders' texts, in every language the bot speaks. They are plain
@@ -41,7 +42,7 @@ func participantText(l, label string, step Step, closes time.Time) string {
 }
 
 func startButton(l string) [][]flows.Button {
-	return [][]flows.Button{{{Text: "Start", Data: flows.DataGo}}}
+	return [][]flows.Button{{{Text: "Start", Data: questionnaires.CallbackStart}}}
 }
 
 // ratingText reminds a clinician of their ratings of one consumer.
@@ -55,8 +56,8 @@ func ratingText(l, label, subject string, closes time.Time) string {
 // rateData is the chat's button data that starts rating a consumer
 // ("r:<code>", flows' encoding); "" when too long for a button.
 func rateButton(l, subject string) [][]flows.Button {
-	data := "r:" + subject
-	if len(data) > 64 {
+	data, ok := questionnaires.RateCallbackData(subject)
+	if !ok {
 		return nil
 	}
 	text := "Rate " + subject

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/imrbot/imrbot/bot"
-	"github.com/imrbot/imrbot/flows"
 	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // TestYearOfReminders runs a whole year of the default protocol with an
@@ -70,7 +70,7 @@ func TestYearOfReminders(t *testing.T) {
 		"2026-02-28 09:00", "2026-03-14 09:00", "2026-03-21 09:00", "2026-03-28 09:00",
 	})
 	for _, r := range in.got[never] {
-		if !slices.Equal(r.data, []string{flows.DataGo}) || !strings.Contains(r.text, "questionnaires") {
+		if !slices.Equal(r.data, []string{questionnaires.CallbackStart}) || !strings.Contains(r.text, "questionnaires") {
 			t.Errorf("reminder %q has buttons %v, want one starting the questionnaire", r.text, r.data)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -65,7 +66,7 @@ func TestForbiddenMarksParticipantUnreachable(t *testing.T) {
 
 	for _, code := range []string{code1, code2} {
 		p, err := w.st.ParticipantByCode(w.ctx, code)
-		if err != nil || p.Status != store.StatusUnreachable {
+		if err != nil || p.Status != questionnaires.StatusUnreachable {
 			t.Errorf("%s: status %v (%v), want unreachable", code, p.Status, err)
 		}
 	}
@@ -77,7 +78,7 @@ func TestForbiddenMarksParticipantUnreachable(t *testing.T) {
 	p2.u.Unblock()
 	p2.u.Send("/help")
 	p2.containing("/back")
-	if p, _ := w.st.ParticipantByCode(w.ctx, code2); p.Status != store.StatusActive {
+	if p, _ := w.st.ParticipantByCode(w.ctx, code2); p.Status != questionnaires.StatusActive {
 		t.Errorf("after unblocking: status %s, want active", p.Status)
 	}
 }
@@ -160,7 +161,7 @@ func TestPolledBlockIsConfirmedOnlyOnceRecorded(t *testing.T) {
 	if err := <-idle; err != nil {
 		t.Fatal(err)
 	}
-	if got, err := w.st.ParticipantByCode(w.ctx, code); err != nil || got.Status != store.StatusUnreachable {
+	if got, err := w.st.ParticipantByCode(w.ctx, code); err != nil || got.Status != questionnaires.StatusUnreachable {
 		t.Errorf("status %v (%v), want unreachable", got.Status, err)
 	}
 }
@@ -206,7 +207,7 @@ func TestWebhookBlockNotRecordedIsDeliveredAgain(t *testing.T) {
 	if got := deliver(); got != http.StatusOK {
 		t.Errorf("block delivered again: status %d, want 200", got)
 	}
-	if got, err := w.st.ParticipantByCode(w.ctx, code); err != nil || got.Status != store.StatusUnreachable {
+	if got, err := w.st.ParticipantByCode(w.ctx, code); err != nil || got.Status != questionnaires.StatusUnreachable {
 		t.Errorf("status %v (%v), want unreachable", got.Status, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -27,7 +28,7 @@ func TestWithdrawAndEraseLeavesNoTraceOfTheChat(t *testing.T) {
 			t.Errorf("%s: %d rows after erasure, want %d", table, n, want)
 		}
 	}
-	if pt, err := w.st.ParticipantByCode(w.ctx, code); err != nil || pt.Status != store.StatusWithdrawn {
+	if pt, err := w.st.ParticipantByCode(w.ctx, code); err != nil || pt.Status != questionnaires.StatusWithdrawn {
 		t.Errorf("participant after erasure: %+v, %v", pt, err)
 	}
 	// The chat is a stranger's now; its old code is spent.

@@ -110,7 +110,7 @@ func (s *Service) step(ctx context.Context, tx *store.ChatTx, in Update, out *Ou
 			return nil, nil
 		}
 		if in.Event.Kind == flows.EventCommand && coordinatorCommands[in.Event.Command] &&
-			questionnaires.Role(sess.Role) == questionnaires.RoleCoordinator && sess.Status != store.StatusWithdrawn {
+			questionnaires.Role(sess.Role) == questionnaires.RoleCoordinator && sess.Status != questionnaires.StatusWithdrawn {
 			out.Kind = "applied"
 			out.Command = &Command{Name: in.Event.Command, Arg: in.Event.Arg}
 			return nil, nil

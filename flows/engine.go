@@ -113,7 +113,7 @@ func (s *step) normalize() {
 	if p.Role != questionnaires.RoleClinician {
 		s.st.Rating = nil
 	}
-	if p.Status == StatusWithdrawn {
+	if p.Status == questionnaires.StatusWithdrawn {
 		if s.st.Phase != PhaseChooseErasure {
 			s.st.Phase = PhaseWithdrawn
 		}

@@ -30,18 +30,10 @@ type Participant struct {
 	Role            questionnaires.Role
 	Site            string
 	Lang            string // "en" | "nb"
-	Status          string // invited | active | withdrawn | unreachable
+	Status          questionnaires.ParticipantStatus
 	ConsentVersion  string // version agreed to, "" if none
 	ConsentDeclined bool
 }
-
-// Participant statuses.
-const (
-	StatusInvited     = "invited"
-	StatusActive      = "active"
-	StatusWithdrawn   = "withdrawn"
-	StatusUnreachable = "unreachable"
-)
 
 // Task is one assessment to answer.
 type Task struct {

@@ -72,7 +72,7 @@ func newSim(tb testing.TB, cat *questionnaires.Catalog, role questionnaires.Role
 		questionnaires.RoleConsumer: "OSL-C-0001", questionnaires.RoleClinician: "OSL-K-0001",
 		questionnaires.RoleCoordinator: "OSL-L-0001",
 	}
-	p := Participant{ID: 1, Code: codes[role], Role: role, Site: "OSL", Lang: lang, Status: StatusInvited}
+	p := Participant{ID: 1, Code: codes[role], Role: role, Site: "OSL", Lang: lang, Status: questionnaires.StatusInvited}
 	s.invites["INV"] = &simInvite{p: p}
 	switch role {
 	case questionnaires.RoleConsumer:
@@ -364,7 +364,7 @@ func (s *sim) apply(e Effect) {
 	case RecordConsent:
 		s.consents = append(s.consents, e)
 		if e.Agreed {
-			s.p.ConsentVersion, s.p.ConsentDeclined, s.p.Status = e.Version, false, StatusActive
+			s.p.ConsentVersion, s.p.ConsentDeclined, s.p.Status = e.Version, false, questionnaires.StatusActive
 		} else {
 			s.p.ConsentDeclined = true
 		}
@@ -403,7 +403,7 @@ func (s *sim) apply(e Effect) {
 		s.completed[e.Key] = true
 	case Withdraw:
 		s.withdrawn = append(s.withdrawn, e)
-		s.p.Status = StatusWithdrawn
+		s.p.Status = questionnaires.StatusWithdrawn
 		if e.Erase {
 			for i := range s.self {
 				s.self[i].Answers = map[string]*string{}

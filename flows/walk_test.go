@@ -166,7 +166,7 @@ func TestWithdraw(t *testing.T) {
 				{ev: cmd("start", "INV"), phase: PhaseWithdrawn},
 				{ev: cmd("resume"), phase: PhaseWithdrawn},
 			})
-			if s.p == nil || s.p.Status != StatusWithdrawn || len(s.self[0].Answers) == 0 {
+			if s.p == nil || s.p.Status != questionnaires.StatusWithdrawn || len(s.self[0].Answers) == 0 {
 				t.Fatalf("after keep: %+v", s.p)
 			}
 		})
@@ -184,7 +184,7 @@ func TestWithdraw(t *testing.T) {
 	}
 	t.Run("withdrawn elsewhere", func(t *testing.T) {
 		s := enrolled(t, "en")
-		s.p.Status = StatusWithdrawn
+		s.p.Status = questionnaires.StatusWithdrawn
 		play(t, s, []turn{{ev: text("1"), want: []string{"You have withdrawn"}, phase: PhaseWithdrawn}})
 	})
 }

@@ -99,7 +99,7 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(str
 	fanOut := step == StepEscalate && r.ParticipantID == r.SubjectID
 	if !fanOut {
 		switch {
-		case to.Status != store.StatusActive:
+		case to.Status != questionnaires.StatusActive:
 			return cancelled("recipient " + to.Status)
 		case !to.ChatID.Valid:
 			return cancelled("no linked chat")
@@ -110,7 +110,7 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(str
 	if strings.HasPrefix(r.Step, "unreachable:") {
 		return verdict{chatID: to.ChatID.Int64, text: unreachableText(to.Lang.String, subject.Code)}
 	}
-	if subject.Status == store.StatusWithdrawn {
+	if subject.Status == questionnaires.StatusWithdrawn {
 		return cancelled("withdrawn")
 	}
 	tp, ok := c.Protocol.Timepoint(r.Timepoint)

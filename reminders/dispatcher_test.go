@@ -11,6 +11,7 @@ import (
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
 )
@@ -228,7 +229,7 @@ func TestForbiddenMarksUnreachableAndTellsCoordinators(t *testing.T) {
 		t.Errorf("blocked participant received %v", got)
 	}
 	p, err := w.st.ParticipantByCode(w.ctx, code)
-	if err != nil || p.Status != store.StatusUnreachable {
+	if err != nil || p.Status != questionnaires.StatusUnreachable {
 		t.Fatalf("participant = %+v, %v; want unreachable", p, err)
 	}
 	// Told once at the bounce; then the escalation at due+21.
@@ -319,7 +320,7 @@ func TestBadRequestIsNotRetried(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := p.Status == store.StatusUnreachable; got != tc.unreachable {
+			if got := p.Status == questionnaires.StatusUnreachable; got != tc.unreachable {
 				t.Errorf("participant is %s, unreachable want %v", p.Status, tc.unreachable)
 			}
 		})

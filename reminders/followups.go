@@ -140,7 +140,7 @@ func followUpsOf(ctx context.Context, st *store.Store, c *questionnaires.Catalog
 
 // reachable: a reminder can be written to them now.
 func reachable(p *store.ScheduleParticipant) bool {
-	return p != nil && p.Status == store.StatusActive && p.ChatID.Valid && (!needsConsent(p.Role) || p.Consented)
+	return p != nil && p.Status == questionnaires.StatusActive && p.ChatID.Valid && (!needsConsent(p.Role) || p.Consented)
 }
 
 // begun: a baseline opens at consent (coordinators: when their chat is linked).

@@ -48,7 +48,7 @@ func (m *Manual) Participant(ctx context.Context, code string, sites []string, n
 		return nil, fmt.Errorf("reminders.Manual.Participant: %w", err)
 	}
 	switch {
-	case sp.Status == store.StatusWithdrawn:
+	case sp.Status == questionnaires.StatusWithdrawn:
 		return nil, fmt.Errorf("%s %w", code, ErrWithdrawn)
 	case !reachable(sp):
 		return nil, fmt.Errorf("%s %w", code, ErrNotReachable)

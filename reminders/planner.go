@@ -38,7 +38,7 @@ func (p *Planner) loc(name string) *time.Location {
 // has no baseline date or (consumers and clinicians) has not consented gets
 // nothing: the trigger that queues replans fires again when that changes.
 func (p *Planner) Rows(sp *store.ScheduleParticipant, now time.Time, offered bool) []store.PlannedReminder {
-	if sp.Status != store.StatusActive || !sp.BaselineDate.Valid || (needsConsent(sp.Role) && !sp.Consented) {
+	if sp.Status != questionnaires.StatusActive || !sp.BaselineDate.Valid || (needsConsent(sp.Role) && !sp.Consented) {
 		return nil
 	}
 	sched := Schedule{Hours: p.Hours, Loc: p.loc(sp.Timezone)}
@@ -150,7 +150,7 @@ func (p *Planner) planReplans(ctx context.Context, tx *store.Tx, replans []store
 // their ratings of each of their consumers on the consumers' schedules.
 func (p *Planner) participantRows(ctx context.Context, tx *store.Tx, sp *store.ScheduleParticipant, now time.Time, offered bool) ([]store.PlannedReminder, error) {
 	rows := p.Rows(sp, now, offered)
-	if sp.Role != string(questionnaires.RoleClinician) || sp.Status != store.StatusActive {
+	if sp.Role != string(questionnaires.RoleClinician) || sp.Status != questionnaires.StatusActive {
 		return rows, nil
 	}
 	consumers, err := tx.ConsumersOf(ctx, sp.ID)

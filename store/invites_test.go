@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/imrbot/imrbot/internal/pgtest"
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -115,11 +116,11 @@ func TestLinkingACoordinatorFixesTheirBaseline(t *testing.T) {
 		}
 	}
 	r, err := st.ParticipantByCode(ctx, "OSL-R-0001")
-	if err != nil || r.Status != store.StatusActive || !r.BaselineDate.Valid {
+	if err != nil || r.Status != questionnaires.StatusActive || !r.BaselineDate.Valid {
 		t.Errorf("coordinator after linking: %+v, %v; want active with a baseline date", r, err)
 	}
 	c, err := st.ParticipantByCode(ctx, "OSL-C-0001")
-	if err != nil || c.Status != store.StatusActive || c.BaselineDate.Valid {
+	if err != nil || c.Status != questionnaires.StatusActive || c.BaselineDate.Valid {
 		t.Errorf("consumer after linking: %+v, %v; want active, baseline set only at consent", c, err)
 	}
 }

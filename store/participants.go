@@ -24,19 +24,11 @@ type Participant struct {
 	Site         string         `db:"site"`
 	Role         string         `db:"role"`
 	Lang         sql.NullString `db:"lang"`
-	Status       string         `db:"status"`
+	Status       string         `db:"status"` // a questionnaires.ParticipantStatus
 	BaselineDate sql.NullTime   `db:"baseline_date"`
 	ClinicianID  sql.NullInt64  `db:"clinician_id"`
 	CreatedAt    time.Time      `db:"created_at"`
 }
-
-// Participant statuses.
-const (
-	StatusInvited     = "invited"
-	StatusActive      = "active"
-	StatusWithdrawn   = "withdrawn"
-	StatusUnreachable = "unreachable"
-)
 
 // ErrUnknownSite is returned when a site code does not exist.
 var ErrUnknownSite = errors.New("unknown site")

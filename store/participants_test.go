@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/imrbot/imrbot/internal/pgtest"
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -56,7 +57,7 @@ func TestConcurrentInvitesNeverShareACode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OSL-C-0040: %v", err)
 	}
-	if p.Status != store.StatusInvited || p.Role != "consumer" || p.Lang.Valid {
+	if p.Status != questionnaires.StatusInvited || p.Role != "consumer" || p.Lang.Valid {
 		t.Errorf("participant %+v", p)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"slices"
 	"time"
+
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // This file holds the replan outbox (reminder_replans): the triggers of
@@ -72,11 +74,11 @@ func replanReason(c replanChange) string {
 		return ""
 	}
 	switch {
-	case c.NewStatus.String != StatusActive || !c.BaselineDate.Valid:
+	case c.NewStatus.String != questionnaires.StatusActive || !c.BaselineDate.Valid:
 		return ""
-	case !c.OldStatus.Valid || c.OldStatus.String == StatusInvited || !c.OldBaselineDate.Valid:
+	case !c.OldStatus.Valid || c.OldStatus.String == questionnaires.StatusInvited || !c.OldBaselineDate.Valid:
 		return ReplanStart
-	case c.OldStatus.String != StatusActive:
+	case c.OldStatus.String != questionnaires.StatusActive:
 		return ReplanReachable
 	case !c.OldBaselineDate.Time.Equal(c.BaselineDate.Time):
 		return ReplanBaseline

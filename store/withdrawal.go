@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // This file holds the end of a participant's part and whether they can be
@@ -83,7 +85,7 @@ func (c *ChatTx) Withdraw(ctx context.Context, participantID int64, erase bool, 
 		SELECT status FROM participants WHERE id = $1 FOR UPDATE`, participantID); err != nil {
 		return notFound(err)
 	}
-	if erase || status == StatusWithdrawn {
+	if erase || status == questionnaires.StatusWithdrawn {
 		return c.Tx.Withdraw(ctx, participantID, erase, now)
 	}
 	return c.stopTakingPart(ctx, participantID, false, now)
@@ -126,7 +128,7 @@ func (s *Store) WithdrawByCode(ctx context.Context, code string, erase bool, act
 		}
 		// Someone who withdrew keeping their answers may ask later for
 		// them to be erased; anything else has been done already.
-		if p.Status == StatusWithdrawn && (p.Erased || !erase) {
+		if p.Status == questionnaires.StatusWithdrawn && (p.Erased || !erase) {
 			return ErrAlreadyWithdrawn
 		}
 		if err := tx.Withdraw(ctx, id, erase, now); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/imrbot/imrbot/internal/pgtest"
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -107,7 +108,7 @@ func TestWithdrawEraseRemovesLinkAndAnswers(t *testing.T) {
 		}
 	}
 	p, err := st.ParticipantByCode(ctx, "OSL-C-0001")
-	if err != nil || p.Status != store.StatusWithdrawn {
+	if err != nil || p.Status != questionnaires.StatusWithdrawn {
 		t.Errorf("participant after withdrawal: %+v, %v", p, err)
 	}
 }
@@ -122,7 +123,7 @@ func TestWithdrawKeepingAnswersDeletesTheLink(t *testing.T) {
 
 	chatWithdraw(t, st, 1, 21, false)
 	p, err := st.ParticipantByCode(ctx, "OSL-C-0001")
-	if err != nil || p.Status != store.StatusWithdrawn {
+	if err != nil || p.Status != questionnaires.StatusWithdrawn {
 		t.Fatalf("participant after confirming: %+v, %v", p, err)
 	}
 	if n := pgtest.Int(t, `SELECT count(*) FROM reminders WHERE status = 'pending'`); n != 0 {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/imrbot/imrbot/internal/pgtest"
-	"github.com/imrbot/imrbot/store"
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // answerOnce gives code's participant one answer and one pending reminder,
@@ -141,7 +141,7 @@ func TestParticipantWithdrawBeforeLinking(t *testing.T) {
 	if n := usable(); n != 0 {
 		t.Errorf("%s still has %d usable invitations after withdrawing", code, n)
 	}
-	if n := countOf(t, `JOIN (SELECT 1) x ON p.status = '`+store.StatusWithdrawn+`'`, code); n != 1 {
+	if n := countOf(t, `JOIN (SELECT 1) x ON p.status = '`+questionnaires.StatusWithdrawn+`'`, code); n != 1 {
 		t.Errorf("%s is not withdrawn", code)
 	}
 }

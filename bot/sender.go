@@ -281,6 +281,13 @@ func (s *Sender) Send(ctx context.Context, chatID int64, text string, buttons []
 	return messageID, nil
 }
 
+// SendMessage sends a message the bot says on its own (a reminder, a
+// notice to coordinators), its action rendered as a button labelled in the
+// message's language; it is the reminders' Messenger.
+func (s *Sender) SendMessage(ctx context.Context, chatID int64, m flows.Message) (messageID int64, err error) {
+	return s.Send(ctx, chatID, m.Text, m.Action.Buttons(m.Lang))
+}
+
 // Edit replaces the text of an earlier message and removes its keyboard.
 // An edit to identical text is not an error.
 func (s *Sender) Edit(ctx context.Context, chatID, messageID int64, text string) error {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/imrbot/imrbot/flows"
 	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
@@ -36,8 +37,7 @@ func (c *Coordinator) Handle(ctx context.Context, coordinatorID int64, lang, com
 		return "", fmt.Errorf("conversation.Coordinator.Handle: %w", err)
 	}
 	if len(sites) == 0 {
-		return say(lang, "Only study coordinators can use /due, /remind and /status.",
-			"Bare studiekoordinatorer kan bruke /due, /remind og /status."), nil
+		return flows.Say(lang, flows.MsgCoordinatorCommandsOnly), nil
 	}
 	actor, err := c.actor(ctx, coordinatorID)
 	if err != nil {
@@ -51,14 +51,13 @@ func (c *Coordinator) Handle(ctx context.Context, coordinatorID int64, lang, com
 	case command == "status":
 		return c.status(ctx, lang, sites, now)
 	case command == "remind" && len(args) == 0:
-		return say(lang, "Use /remind CODE for one participant, or /remind due for everyone open or overdue.",
-			"Bruk /remind KODE for én deltaker, eller /remind due for alle som har åpne eller forsinkede skjemaer."), nil
+		return flows.Say(lang, flows.MsgRemindUsage), nil
 	case command == "remind" && strings.EqualFold(args[0], "due"):
 		return c.remindDue(ctx, lang, sites, now, actor, len(args) > 1 && strings.EqualFold(args[1], confirmWord))
 	case command == "remind":
 		return c.remindOne(ctx, lang, strings.ToUpper(args[0]), sites, now, actor)
 	}
-	return say(lang, "Unknown command.", "Ukjent kommando."), nil
+	return flows.Say(lang, flows.MsgCoordinatorUnknownCommand), nil
 }
 
 func (c *Coordinator) actor(ctx context.Context, id int64) (string, error) {
@@ -72,30 +71,23 @@ func (c *Coordinator) actor(ctx context.Context, id int64) (string, error) {
 	return "coordinator", nil
 }
 
-func say(lang, en, nb string) string {
-	if lang == "nb" {
-		return nb
-	}
-	return en
-}
-
 func (c *Coordinator) due(ctx context.Context, lang string, sites []string, now time.Time) (string, error) {
 	fs, err := reminders.FollowUps(ctx, c.Store, c.Catalog, sites, now)
 	if err != nil {
 		return "", err
 	}
 	if len(fs) == 0 {
-		return say(lang, "No follow-ups are open or overdue.", "Ingen oppfølginger er åpne eller forsinket."), nil
+		return flows.Say(lang, flows.MsgNoFollowUps), nil
 	}
 	var b strings.Builder
-	b.WriteString(say(lang, "Open and overdue follow-ups:", "Åpne og forsinkede oppfølginger:"))
+	b.WriteString(flows.Say(lang, flows.MsgFollowUps))
 	for _, f := range fs {
-		sent := say(lang, "none", "ingen")
+		sent := flows.Say(lang, flows.MsgNoneReminded)
 		if len(f.Sent) > 0 {
 			sent = strings.Join(shortSteps(f.Sent), ", ")
 		}
-		fmt.Fprintf(&b, "\n%s %s %s %s %s; %s: %s", f.Code, f.Timepoint, say(lang, "due", "frist"),
-			f.Due.Format(time.DateOnly), statusWord(lang, f.Status), say(lang, "reminded", "påminnet"), sent)
+		b.WriteString("\n")
+		b.WriteString(flows.Say(lang, flows.MsgFollowUp, f.Code, f.Timepoint, f.Due.Format(time.DateOnly), statusWord(lang, f.Status), sent))
 	}
 	return b.String(), nil
 }
@@ -112,17 +104,15 @@ func shortSteps(steps []string) []string {
 	return out
 }
 
+// statusWord names a follow-up's status in lang.
 func statusWord(lang, status string) string {
-	if lang != "nb" {
-		return status
-	}
 	switch status {
 	case reminders.StatusOpen:
-		return "åpen"
+		return flows.Say(lang, flows.MsgFollowUpOpen)
 	case reminders.StatusOverdue:
-		return "forsinket"
+		return flows.Say(lang, flows.MsgFollowUpOverdue)
 	}
-	return "kan ikke nås"
+	return flows.Say(lang, flows.MsgFollowUpUnreachable)
 }
 
 func (c *Coordinator) remindOne(ctx context.Context, lang, code string, sites []string, now time.Time, actor string) (string, error) {
@@ -130,19 +120,18 @@ func (c *Coordinator) remindOne(ctx context.Context, lang, code string, sites []
 	queued, err := m.Participant(ctx, code, sites, now, actor)
 	switch {
 	case errors.Is(err, reminders.ErrUnknownParticipant):
-		return say(lang, "No participant "+code+" at your sites.", "Ingen deltaker "+code+" ved dine steder."), nil
+		return flows.Say(lang, flows.MsgRemindUnknown, code), nil
 	case errors.Is(err, reminders.ErrWithdrawn):
-		return say(lang, code+" has withdrawn; no reminder sent.", code+" har trukket seg; ingen påminnelse sendt."), nil
+		return flows.Say(lang, flows.MsgRemindWithdrawn, code), nil
 	case errors.Is(err, reminders.ErrNotReachable):
-		return say(lang, code+" cannot be reached in the chat; no reminder sent.", code+" kan ikke nås i chatten; ingen påminnelse sendt."), nil
+		return flows.Say(lang, flows.MsgRemindUnreachable, code), nil
 	case errors.Is(err, reminders.ErrNothingDue):
-		return say(lang, code+" has nothing open to answer; no reminder sent.", code+" har ingenting åpent å svare på; ingen påminnelse sendt."), nil
+		return flows.Say(lang, flows.MsgRemindNothingDue, code), nil
 	case err != nil:
 		return "", err
 	}
 	c.wake()
-	return say(lang, fmt.Sprintf("Sending %d reminder(s) to %s now.", len(queued), code),
-		fmt.Sprintf("Sender %d påminnelse(r) til %s nå.", len(queued), code)), nil
+	return flows.Say(lang, flows.MsgRemindSending, len(queued), code), nil
 }
 
 func (c *Coordinator) remindDue(ctx context.Context, lang string, sites []string, now time.Time, actor string, confirmed bool) (string, error) {
@@ -153,20 +142,16 @@ func (c *Coordinator) remindDue(ctx context.Context, lang string, sites []string
 			return "", err
 		}
 		if len(preview) == 0 {
-			return say(lang, "Nobody who can be reached has an open or overdue follow-up.",
-				"Ingen som kan nås har åpne eller forsinkede oppfølginger."), nil
+			return flows.Say(lang, flows.MsgRemindDueNobody), nil
 		}
-		return say(lang,
-			fmt.Sprintf("This sends %d reminder(s): %s. Send /remind due %s to confirm.", len(preview), recipients(preview), confirmWord),
-			fmt.Sprintf("Dette sender %d påminnelse(r): %s. Send /remind due %s for å bekrefte.", len(preview), recipients(preview), confirmWord)), nil
+		return flows.Say(lang, flows.MsgRemindDuePreview, len(preview), recipients(preview), confirmWord), nil
 	}
 	queued, err := m.AllDue(ctx, sites, now, actor)
 	if err != nil {
 		return "", err
 	}
 	c.wake()
-	return say(lang, fmt.Sprintf("Sending %d reminder(s) now, within Telegram's rate limits.", len(queued)),
-		fmt.Sprintf("Sender %d påminnelse(r) nå, innenfor Telegrams grenser.", len(queued))), nil
+	return flows.Say(lang, flows.MsgRemindDueSending, len(queued)), nil
 }
 
 func recipients(qs []reminders.Queued) string {
@@ -191,16 +176,16 @@ func (c *Coordinator) status(ctx context.Context, lang string, sites []string, n
 		return "", err
 	}
 	if len(rows) == 0 {
-		return say(lang, "No participants with a baseline date yet.", "Ingen deltakere med oppstartsdato ennå."), nil
+		return flows.Say(lang, flows.MsgNoBaselines), nil
 	}
 	var b strings.Builder
-	b.WriteString(say(lang, "Completion per site and timepoint:", "Fullført per sted og tidspunkt:"))
+	b.WriteString(flows.Say(lang, flows.MsgCompletion))
 	for _, r := range rows {
-		fmt.Fprintf(&b, "\n%s %s: %d/%d %s", r.Site, r.Timepoint, r.Complete, r.Total, say(lang, "complete", "fullført"))
+		b.WriteString("\n")
+		b.WriteString(flows.Say(lang, flows.MsgCompletionRow, r.Site, r.Timepoint, r.Complete, r.Total))
 		if r.Open+r.Overdue+r.Missed+r.Upcoming > 0 {
-			fmt.Fprintf(&b, " (%d %s, %d %s, %d %s, %d %s)",
-				r.Open, statusWord(lang, reminders.StatusOpen), r.Overdue, statusWord(lang, reminders.StatusOverdue),
-				r.Missed, say(lang, "missed", "ikke besvart"), r.Upcoming, say(lang, "not yet open", "ikke åpnet"))
+			b.WriteString(" ")
+			b.WriteString(flows.Say(lang, flows.MsgCompletionOpen, r.Open, r.Overdue, r.Missed, r.Upcoming))
 		}
 	}
 	return b.String(), nil

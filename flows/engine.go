@@ -25,11 +25,7 @@
 //     question comes again.
 package flows
 
-import (
-	"fmt"
-
-	"github.com/imrbot/imrbot/questionnaires"
-)
+import "github.com/imrbot/imrbot/questionnaires"
 
 // Step advances the conversation of one chat by one event. It is pure and
 // total: it never panics, reads no clock and does no I/O. Env is not
@@ -194,18 +190,6 @@ func (s *step) tBoth(id MsgID, args ...any) string {
 		out += render(l, id, args...)
 	}
 	return out
-}
-
-// Say is the catalogue's text id in lang, its arguments filled in: the
-// texts the bot says outside a conversation's step.
-func Say(lang string, id MsgID, args ...any) string { return render(lang, id, args...) }
-
-func render(lang string, id MsgID, args ...any) string {
-	text := messages[id].In(lang)
-	if len(args) == 0 {
-		return text
-	}
-	return fmt.Sprintf(text, args...)
 }
 
 func (s *step) send(text string) {

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,12 +16,22 @@ import (
 var verb = regexp.MustCompile(`%[a-z]`)
 
 // TestMessagesComplete: every message id declared has a text in every
-// language, with the same formatting verbs in the same order, and the map
-// has nothing undeclared.
+// language, with the same formatting verbs in the same order, no id is
+// declared or given texts twice, and the catalogue has nothing undeclared.
 func TestMessagesComplete(t *testing.T) {
 	declared := declaredMessageIDs(t)
 	if len(declared) < 50 {
-		t.Fatalf("found only %d message ids in messages.go", len(declared))
+		t.Fatalf("found only %d message ids in messages*.go", len(declared))
+	}
+	seen := map[MsgID]bool{}
+	for _, id := range declared {
+		if seen[id] {
+			t.Errorf("message id %q is declared twice", id)
+		}
+		seen[id] = true
+	}
+	if n := len(aroundMessages) + len(chatMessages) + len(reminderMessages) + len(coordinatorMessages); n != len(messages) {
+		t.Errorf("the subjects' maps hold %d texts, the catalogue %d: an id is in two of them", n, len(messages))
 	}
 	for _, id := range declared {
 		text, ok := messages[id]
@@ -49,26 +60,36 @@ func TestMessagesComplete(t *testing.T) {
 	}
 }
 
-// declaredMessageIDs reads the MsgID constants from messages.go.
+// declaredMessageIDs reads the MsgID constants from the catalogue's files
+// (messages.go and messages_*.go).
 func declaredMessageIDs(t *testing.T) []MsgID {
-	f, err := parser.ParseFile(token.NewFileSet(), "messages.go", nil, 0)
+	files, err := filepath.Glob("messages*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []MsgID
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.CONST {
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		for _, spec := range g.Specs {
-			v := spec.(*ast.ValueSpec)
-			if id, ok := v.Type.(*ast.Ident); !ok || id.Name != "MsgID" {
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
 				continue
 			}
-			for _, val := range v.Values {
-				lit := val.(*ast.BasicLit)
-				ids = append(ids, MsgID(strings.Trim(lit.Value, `"`)))
+			for _, spec := range g.Specs {
+				v := spec.(*ast.ValueSpec)
+				if id, ok := v.Type.(*ast.Ident); !ok || id.Name != "MsgID" {
+					continue
+				}
+				for _, val := range v.Values {
+					lit := val.(*ast.BasicLit)
+					ids = append(ids, MsgID(strings.Trim(lit.Value, `"`)))
+				}
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package reminders
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/imrbot/imrbot/flows"
@@ -81,8 +80,7 @@ type verdict struct {
 	cancel   string
 	escalate bool
 	chatID   int64
-	text     string
-	buttons  [][]flows.Button
+	msg      flows.Message
 }
 
 func cancelled(why string) verdict { return verdict{cancel: why} }
@@ -107,8 +105,8 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(str
 			return cancelled("no consent")
 		}
 	}
-	if strings.HasPrefix(r.Step, "unreachable:") {
-		return verdict{chatID: to.ChatID.Int64, text: unreachableText(to.Lang.String, subject.Code)}
+	if r.Timepoint == store.UnreachableTimepoint {
+		return verdict{chatID: to.ChatID.Int64, msg: flows.UnreachableNotice(to.Lang.String, subject.Code)}
 	}
 	if subject.Status == questionnaires.StatusWithdrawn {
 		return cancelled("withdrawn")
@@ -125,7 +123,7 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(str
 		return cancelled("window not open")
 	}
 	m := missingFor(&c.Protocol, subject, tp.ID, in.states)
-	label := tp.Label.In(lang(to.Lang.String))
+	label := tp.Label.In(to.Lang.String)
 	switch {
 	case step == StepEscalate:
 		if m.none() {
@@ -138,12 +136,12 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(str
 		if in.clinician != nil {
 			clinician = in.clinician.Code
 		}
-		return verdict{chatID: to.ChatID.Int64, text: escalationText(to.Lang.String, label, subject.Code, w.Due, m, clinician)}
+		return verdict{chatID: to.ChatID.Int64, msg: flows.Escalation(to.Lang.String, label, subject.Code, w.Due, m.self, m.ratings, clinician)}
 	case to.ID == subject.ID:
 		if len(m.self) == 0 {
 			return cancelled("completed")
 		}
-		return verdict{chatID: to.ChatID.Int64, text: participantText(to.Lang.String, label, step, w.Closes), buttons: startButton(to.Lang.String)}
+		return verdict{chatID: to.ChatID.Int64, msg: flows.Reminder(to.Lang.String, label, step == StepOpen, w.Closes)}
 	default:
 		if !subject.ClinicianID.Valid || subject.ClinicianID.Int64 != to.ID {
 			return cancelled("not the subject's clinician")
@@ -151,6 +149,6 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(str
 		if len(m.ratings) == 0 {
 			return cancelled("completed")
 		}
-		return verdict{chatID: to.ChatID.Int64, text: ratingText(to.Lang.String, label, subject.Code, w.Closes), buttons: rateButton(to.Lang.String, subject.Code)}
+		return verdict{chatID: to.ChatID.Int64, msg: flows.RatingReminder(to.Lang.String, label, subject.Code, w.Closes)}
 	}
 }

@@ -273,7 +273,7 @@ func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Tim
 		return outLost, err.Error()
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, d.SendTimeout)
-	_, sendErr := d.Messenger.Send(sendCtx, v.chatID, v.text, v.buttons)
+	_, sendErr := d.Messenger.SendMessage(sendCtx, v.chatID, v.msg)
 	cancel()
 	if sendErr == nil {
 		// The window that can duplicate a message: keep it one statement.

@@ -7,12 +7,13 @@ import (
 	"github.com/imrbot/imrbot/flows"
 )
 
-// Messenger delivers one message to a chat within Telegram's limits. The
-// bot's Sender is one: it waits out 429s itself (their retry_after), so an
+// Messenger delivers one message to a chat within Telegram's limits,
+// rendering its action as a button in the message's language. The bot's
+// Sender is one: it waits out 429s itself (their retry_after), so an
 // error here is either a refusal (ErrUnreachable, or whatever
 // Dispatcher.Unreachable recognises) or a failure worth retrying later.
 type Messenger interface {
-	Send(ctx context.Context, chatID int64, text string, buttons [][]flows.Button) (messageID int64, err error)
+	SendMessage(ctx context.Context, chatID int64, m flows.Message) (messageID int64, err error)
 }
 
 // ErrUnreachable is how a Messenger says Telegram refused the chat (403:

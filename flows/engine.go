@@ -1,28 +1,3 @@
-// Package flows owns the conversation: a pure state machine that turns an
-// incoming event and the chat's state into a new state, replies to show and
-// effects to store. It knows nothing of Telegram, SQL or clocks; the adapter
-// in bot/ loads Env and State, calls Step, applies the effects and renders
-// the replies (docs/TEAM-FLOWS-API.md is the seam).
-//
-// What the adapter must know beyond the types' own comments:
-//
-//   - Env.Tasks before consent are the tasks consent would open, so the
-//     first question can follow the consent reply in the same step.
-//   - Starting a rating ("r:<code>", /rate CODE) happens while Env.Tasks
-//     still hold the clinician's previous context: the engine takes the
-//     consumer's tasks from Ratee.Tasks; without them it asks for /resume.
-//   - StartTask may repeat for a task that has no answers (resuming a
-//     questionnaire not begun): apply it idempotently.
-//   - Withdraw comes twice: {Erase:false} when withdrawal is confirmed
-//     (status withdrawn, reminders stopped at once, as the contract says),
-//     then {Erase:false} or {Erase:true} for the keep-or-erase choice.
-//   - Step returns the State it was given, unchanged, and no effects for a
-//     stale or foreign button and for anything from an unlinked chat; the
-//     adapter need not store a conversation row for a stranger.
-//   - Every event gets at least one reply; a successful tap may get no
-//     Notice (answer the callback query with no text).
-//   - A declined participant reconsiders by sending /start: the consent
-//     question comes again.
 package flows
 
 import "github.com/imrbot/imrbot/questionnaires"

@@ -21,11 +21,6 @@ var allowed = map[string]string{
 	// test that builds one names database/sql.
 	"conversation/apply_test.go imports database/sql": "item 5: store's types stop exposing database/sql (or the test gets its conversation from store)",
 
-	// cli's test of a bad setting makes its own database to count tables in:
-	// pgtest.NewDatabase and DB.Tables do it.
-	"internal/cli/cmd_serve_test.go imports database/sql":      "item 9: pgtest.NewDatabase",
-	"internal/cli/cmd_serve_test.go imports github.com/lib/pq": "item 9: pgtest.NewDatabase",
-	"internal/cli/cmd_serve_test.go writes SQL":                "item 9: DB.Tables",
 	// A table of join clauses, passed to pgtest.Int through a helper.
 	"internal/cli/cmd_withdraw_test.go writes SQL": "item 9: each query whole at its pgtest.Int call, or a store method",
 

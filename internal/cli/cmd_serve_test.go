@@ -3,18 +3,14 @@ package cli
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 	"net"
 	"net/http"
-	neturl "net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/lib/pq"
 
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
@@ -59,45 +55,9 @@ func TestSendRateSetting(t *testing.T) {
 	}
 }
 
-// freshDatabase creates an empty database for one test and returns its URL
-// and a function that counts its tables.
-func freshDatabase(t *testing.T) (url string, tables func() int) {
-	t.Helper()
-	u, err := neturl.Parse(pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := sql.Open("postgres", u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	name := "imrbot_test_cli_fresh_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	if _, err := admin.Exec("CREATE DATABASE " + pq.QuoteIdentifier(name)); err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	db, err := sql.Open("postgres", u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(name) + " WITH (FORCE)"); err != nil {
-			t.Error(err)
-		}
-	})
-	return u.String(), func() int {
-		var n int
-		if err := db.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-}
-
 func TestBadSettingLeavesTheDatabaseUntouched(t *testing.T) {
-	url, tables := freshDatabase(t)
+	fresh := pgtest.NewDatabase(t)
+	url := fresh.URL
 	cases := []struct {
 		name, key, value, want string
 		serveOnly              bool
@@ -125,7 +85,7 @@ func TestBadSettingLeavesTheDatabaseUntouched(t *testing.T) {
 			if code == 0 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, c.want) {
 				t.Errorf("%s %s: exit %d, stderr %q; want a one-line error naming %q", args[0], c.name, code, errOut, c.want)
 			}
-			if n := tables(); n != 0 {
+			if n := len(fresh.Tables(t)); n != 0 {
 				t.Fatalf("%s with a bad %s: %d tables created", args[0], c.name, n)
 			}
 		}

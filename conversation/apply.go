@@ -141,14 +141,20 @@ func (s *Service) step(ctx context.Context, tx *store.ChatTx, in Update, out *Ou
 }
 
 // late reports a message that arrived after a newer one of the same chat
-// had been applied: a lower update id and a date no newer. Telegram starts
-// update ids afresh after a week without updates, which the date tells
-// apart. Button taps carry their own staleness check (the prompt sequence).
+// had been applied (see overtaken).
 func late(sess *store.ChatSession, in Update) bool {
-	if in.MessageAt.IsZero() || !sess.LastUpdateID.Valid || !sess.LastMessageAt.Valid {
+	if !sess.LastUpdateID.Valid || !sess.LastMessageAt.Valid {
 		return false
 	}
-	return in.ID < sess.LastUpdateID.Int64 && !in.MessageAt.After(sess.LastMessageAt.Time)
+	return overtaken(in, sess.LastUpdateID.Int64, sess.LastMessageAt.Time)
+}
+
+// overtaken reports a message with a lower update id than the last one
+// applied and a date no newer. Telegram starts update ids afresh after a
+// week without updates, which the date tells apart. Button taps carry
+// their own staleness check (the prompt sequence) and no date.
+func overtaken(in Update, lastID int64, lastAt time.Time) bool {
+	return !in.MessageAt.IsZero() && in.ID < lastID && !in.MessageAt.After(lastAt)
 }
 
 // RunCommand answers the coordinator's command an applied update carried,

@@ -1,19 +1,12 @@
 package conversation
 
 import (
-	"database/sql"
 	"testing"
 	"time"
-
-	"github.com/imrbot/imrbot/store"
 )
 
 func TestLateMessages(t *testing.T) {
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	sess := &store.ChatSession{
-		LastUpdateID:  sql.NullInt64{Int64: 100, Valid: true},
-		LastMessageAt: sql.NullTime{Time: at, Valid: true},
-	}
 	for _, tc := range []struct {
 		name string
 		id   int64
@@ -26,8 +19,8 @@ func TestLateMessages(t *testing.T) {
 		{"ids restarted after a silent week", 5, at.Add(8 * 24 * time.Hour), false},
 		{"button tap (no date)", 1, time.Time{}, false},
 	} {
-		if got := late(sess, Update{ID: tc.id, MessageAt: tc.at}); got != tc.want {
-			t.Errorf("%s: late = %v, want %v", tc.name, got, tc.want)
+		if got := overtaken(Update{ID: tc.id, MessageAt: tc.at}, 100, at); got != tc.want {
+			t.Errorf("%s: overtaken = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -17,9 +17,6 @@ var allowed = map[string]string{
 	"bot/sender_test.go writes SQL":              "item 9: bot's tests ask pgtest",
 	"bot/withdraw_test.go writes SQL":            "item 9: bot's tests ask pgtest",
 
-	// store.Conversation's fields are sql.NullInt64 and sql.NullTime, so a
-	// test that builds one names database/sql.
-	"conversation/apply_test.go imports database/sql": "item 5: store's types stop exposing database/sql (or the test gets its conversation from store)",
 
 	// A table of join clauses, passed to pgtest.Int through a helper.
 	"internal/cli/cmd_withdraw_test.go writes SQL": "item 9: each query whole at its pgtest.Int call, or a store method",

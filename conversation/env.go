@@ -45,8 +45,8 @@ func (s *Service) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.Cha
 	}
 	env.Participant = p
 
-	loc := s.location(sess.Timezone)
-	today := civil(now.In(loc))
+	loc := questionnaires.Location(sess.Timezone)
+	today := questionnaires.Today(now, loc)
 	var ratees []store.Ratee
 	assessments := sess.Own
 	if role == questionnaires.RoleClinician {
@@ -75,7 +75,7 @@ func (s *Service) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.Cha
 	// first question can follow the consent reply at once.
 	baseline := today
 	if sess.BaselineDate.Valid {
-		baseline = civil(sess.BaselineDate.Time)
+		baseline = questionnaires.Civil(sess.BaselineDate.Time)
 	}
 	ownSubject := questionnaires.SubjectSelf
 	if role == questionnaires.RoleCoordinator {
@@ -93,9 +93,9 @@ func (s *Service) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.Cha
 		rb := today
 		switch {
 		case r.BaselineDate.Valid:
-			rb = civil(r.BaselineDate.Time)
+			rb = questionnaires.Civil(r.BaselineDate.Time)
 		case r.ConsentAt.Valid:
-			rb = civil(r.ConsentAt.Time.In(loc))
+			rb = questionnaires.Today(r.ConsentAt.Time, loc)
 		}
 		tasks := s.tasks(role, questionnaires.SubjectConsumer, r.ID, r.Code, rb, today, byKey)
 		open := 0
@@ -119,8 +119,7 @@ func (s *Service) tasks(role questionnaires.Role, subject questionnaires.Subject
 	baseline, today time.Time, byKey map[flows.TaskKey]*store.Assessment) []flows.Task {
 	var out []flows.Task
 	for _, tp := range s.catalog.Protocol.Timepoints {
-		opens, closes := tp.Window(baseline)
-		if (tp.Months > 0 && today.Before(opens)) || today.After(closes) {
+		if !tp.Window(baseline).OpenOn(today) {
 			continue
 		}
 		for _, id := range s.catalog.Protocol.BatteryFor(role, subject, tp.ID) {
@@ -172,27 +171,4 @@ func (s *Service) lookupInvite(ctx context.Context, tx *store.ChatTx, sess *stor
 		out.Status = flows.InviteValid
 	}
 	return out, nil
-}
-
-// civil keeps t's calendar date as midnight UTC, the form windows are
-// computed in.
-func civil(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// location loads a site's time zone once; an unknown name falls back to
-// Europe/Oslo, the study's, and then UTC.
-func (s *Service) location(name string) *time.Location {
-	if l, ok := s.zones.Load(name); ok {
-		return l.(*time.Location)
-	}
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		if l, err = time.LoadLocation("Europe/Oslo"); err != nil {
-			l = time.UTC
-		}
-	}
-	s.zones.Store(name, l)
-	return l
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/imrbot/imrbot/questionnaires"
@@ -42,7 +41,6 @@ type Service struct {
 	now         func() time.Time
 	metrics     *Metrics
 	coordinator *Coordinator
-	zones       sync.Map      // site time zone name -> *time.Location
 	slots       chan struct{} // one per update being applied alone
 	group       *group        // nil: every update alone
 

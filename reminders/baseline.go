@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -25,10 +26,10 @@ func (p *Planner) SetBaseline(ctx context.Context, st *store.Store, code string,
 		return fmt.Errorf("reminders.SetBaseline: %w", err)
 	}
 	err = st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SetBaselineDate(ctx, sp.ID, civil(date), actor); err != nil {
+		if err := tx.SetBaselineDate(ctx, sp.ID, questionnaires.Civil(date), actor); err != nil {
 			return err
 		}
-		return p.planReplans(ctx, tx, []store.Replan{store.BaselineReplan(sp, civil(date))}, now)
+		return p.planReplans(ctx, tx, []store.Replan{store.BaselineReplan(sp, questionnaires.Civil(date))}, now)
 	})
 	if err != nil {
 		return fmt.Errorf("reminders.SetBaseline(%q): %w", code, err)

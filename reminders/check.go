@@ -118,8 +118,8 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(str
 	if !subject.BaselineDate.Valid {
 		return cancelled("no baseline date")
 	}
-	w := WindowOf(tp, subject.BaselineDate.Time)
-	if !w.OpenOn(Today(now, loc(subject.Timezone))) {
+	w := tp.Window(subject.BaselineDate.Time)
+	if !w.OpenOn(questionnaires.Today(now, loc(subject.Timezone))) {
 		return cancelled("window not open")
 	}
 	m := missingFor(&c.Protocol, subject, tp.ID, in.states)

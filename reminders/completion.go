@@ -43,7 +43,7 @@ func Completion(ctx context.Context, st *store.Store, c *questionnaires.Catalog,
 	counts := map[key]*SiteCompletion{}
 	var order []key
 	for _, p := range ps {
-		today := Today(now, loadLocation(p.Timezone))
+		today := questionnaires.Today(now, questionnaires.Location(p.Timezone))
 		for _, tp := range c.Protocol.Timepoints {
 			self, ratings := hasBattery(&c.Protocol, p.Role, tp.ID)
 			if !self && !(ratings && p.ClinicianID.Valid) {
@@ -57,7 +57,7 @@ func Completion(ctx context.Context, st *store.Store, c *questionnaires.Catalog,
 				order = append(order, k)
 			}
 			sc.Total++
-			w := WindowOf(tp, p.BaselineDate.Time)
+			w := tp.Window(p.BaselineDate.Time)
 			switch {
 			case missingFor(&c.Protocol, p, tp.ID, bySubject[p.ID]).none():
 				sc.Complete++

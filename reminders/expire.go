@@ -5,21 +5,30 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
 )
 
 // expireClosed marks expired the assessments whose window closed before
-// today, the study's date (Europe/Oslo) at now, so that a half-answered
-// timepoint ends as the contract says instead of staying open for ever.
-// Every tick runs it; it is one idempotent statement.
+// today in their site's zone, so that a half-answered timepoint ends as
+// the contract says instead of staying open for ever. The calendar is the
+// study's one (questionnaires.Timepoint.ClosedThrough); the store only
+// compares baseline dates with what it says. Every tick runs it; it is one
+// idempotent statement after reading the sites.
 func (d *Dispatcher) expireClosed(ctx context.Context, now time.Time) (int, error) {
-	tps := d.Catalog.Protocol.Timepoints
-	windows := make([]store.TimepointWindow, len(tps))
-	for i, tp := range tps {
-		windows[i] = store.TimepointWindow{ID: tp.ID, Months: tp.Months, ClosesAfterDays: tp.ClosesAfterDays}
+	sites, err := d.Store.Sites(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reminders.expireClosed: %w", err)
 	}
-	y, m, day := now.In(d.loc(DefaultTimezone)).Date()
-	n, err := d.Store.ExpireClosed(ctx, windows, time.Date(y, m, day, 0, 0, 0, 0, time.UTC))
+	tps := d.Catalog.Protocol.Timepoints
+	closed := make([]store.ClosedThrough, 0, len(sites)*len(tps))
+	for _, site := range sites {
+		today := questionnaires.Today(now, d.loc(site.Timezone))
+		for _, tp := range tps {
+			closed = append(closed, store.ClosedThrough{Site: site.Code, Timepoint: tp.ID, Through: tp.ClosedThrough(today)})
+		}
+	}
+	n, err := d.Store.ExpireClosed(ctx, closed)
 	if err != nil {
 		return n, fmt.Errorf("reminders.expireClosed: %w", err)
 	}

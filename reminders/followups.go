@@ -57,7 +57,7 @@ func FollowUps(ctx context.Context, st *store.Store, c *questionnaires.Catalog, 
 // now, with two days to spare for time zones and month ends; the exact
 // test follows in Go.
 func baselineRange(tp questionnaires.Timepoint, now time.Time) store.DateRange {
-	today := civil(now)
+	today := questionnaires.Civil(now)
 	return store.DateRange{
 		From: today.AddDate(0, -tp.Months, -tp.ClosesAfterDays-3),
 		To:   today.AddDate(0, -tp.Months, tp.OpensBeforeDays+3),
@@ -94,9 +94,9 @@ func followUpsOf(ctx context.Context, st *store.Store, c *questionnaires.Catalog
 	}
 	var out []FollowUp
 	for _, s := range subjects {
-		today := Today(now, loadLocation(s.Timezone))
+		today := questionnaires.Today(now, questionnaires.Location(s.Timezone))
 		for _, tp := range c.Protocol.Timepoints {
-			w := WindowOf(tp, s.BaselineDate.Time)
+			w := tp.Window(s.BaselineDate.Time)
 			if !w.OpenOn(today) || (w.AtConsent && !begun(s)) {
 				continue
 			}

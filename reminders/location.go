@@ -1,28 +1,15 @@
 package reminders
 
 import (
-	"sync"
 	"time"
+
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
-// DefaultTimezone is the participants' time zone when their site names
-// none that this machine knows.
-const DefaultTimezone = "Europe/Oslo"
+// DefaultTimezone is the study's zone, questionnaires.DefaultTimezone,
+// named here for the dispatcher's fallback.
+const DefaultTimezone = questionnaires.DefaultTimezone
 
-var locations sync.Map // name -> *time.Location
-
-// loadLocation resolves a site's time zone once, falling back to
-// DefaultTimezone (and then UTC) for a name the tz database lacks.
-func loadLocation(name string) *time.Location {
-	if l, ok := locations.Load(name); ok {
-		return l.(*time.Location)
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "" {
-		if loc, err = time.LoadLocation(DefaultTimezone); err != nil {
-			loc = time.UTC
-		}
-	}
-	locations.Store(name, loc)
-	return loc
-}
+// loadLocation is questionnaires.Location, the calendar's one home of a
+// site's zone, named here for the dispatcher.
+func loadLocation(name string) *time.Location { return questionnaires.Location(name) }

@@ -20,8 +20,7 @@ const planBatch = 200
 type Planner struct {
 	Catalog *questionnaires.Catalog
 	Hours   SendHours
-	// Location resolves a site's time zone; nil uses time.LoadLocation with
-	// Europe/Oslo as the fallback for an unknown name.
+	// Location resolves a site's time zone; nil: questionnaires.Location.
 	Location func(name string) *time.Location
 }
 
@@ -29,7 +28,7 @@ func (p *Planner) loc(name string) *time.Location {
 	if p.Location != nil {
 		return p.Location(name)
 	}
-	return loadLocation(name)
+	return questionnaires.Location(name)
 }
 
 // Rows plans every timepoint of one participant at now. offered says the
@@ -57,7 +56,7 @@ func (p *Planner) Rows(sp *store.ScheduleParticipant, now time.Time, offered boo
 		if !self && !ratings {
 			continue
 		}
-		w := WindowOf(tp, sp.BaselineDate.Time)
+		w := tp.Window(sp.BaselineDate.Time)
 		if self {
 			add(sp.ID, tp.ID, sched.Participant(w, now, offered))
 		}

@@ -56,38 +56,6 @@ const (
 	SkipCollapsed = "collapsed"
 )
 
-// Window is when a timepoint can be answered: civil dates, each at
-// midnight UTC, all three inclusive.
-type Window struct {
-	Opens, Due, Closes time.Time
-	// AtConsent: the window opens when the participant consents (baseline),
-	// so there is no window-open reminder and Opens means nothing.
-	AtConsent bool
-}
-
-// WindowOf is tp's window for a participant with the given baseline date,
-// by the protocol's calendar-month rules (questionnaires.Timepoint.Window).
-func WindowOf(tp questionnaires.Timepoint, baseline time.Time) Window {
-	b := civil(baseline)
-	opens, closes := tp.Window(b)
-	return Window{Opens: opens, Due: tp.Due(b), Closes: closes, AtConsent: tp.Months == 0}
-}
-
-// civil keeps t's calendar date as midnight UTC.
-func civil(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// Today is the civil date at now in loc.
-func Today(now time.Time, loc *time.Location) time.Time { return civil(now.In(loc)) }
-
-// OpenOn reports whether the timepoint can be answered on day (a civil date).
-func (w Window) OpenOn(day time.Time) bool {
-	day = civil(day)
-	return (w.AtConsent || !day.Before(w.Opens)) && !day.After(w.Closes)
-}
-
 // Planned is one step of a schedule: pending until SendAt, or recorded as
 // skipped (Skipped says why) so that replanning never brings it back.
 type Planned struct {
@@ -96,7 +64,8 @@ type Planned struct {
 	Skipped string
 }
 
-// Schedule turns a window into reminder steps. It is pure: the time and the
+// Schedule turns a timepoint's window (questionnaires.Window, the study's
+// one calendar) into reminder steps. It is pure: the time and the
 // place come in as arguments.
 type Schedule struct {
 	Hours SendHours
@@ -110,8 +79,8 @@ type Schedule struct {
 // skipped; otherwise the latest of them is sent at the next moment the send
 // hours allow and the others are skipped, so lateness never causes a burst.
 // Future steps go out at the start of the send hours on their date.
-func (s Schedule) Participant(w Window, now time.Time, offered bool) []Planned {
-	today := Today(now, s.Loc)
+func (s Schedule) Participant(w questionnaires.Window, now time.Time, offered bool) []Planned {
+	today := questionnaires.Today(now, s.Loc)
 	if today.After(w.Closes) {
 		return nil
 	}
@@ -155,13 +124,13 @@ func (s Schedule) Participant(w Window, now time.Time, offered bool) []Planned {
 // at due+21, or nothing when that is after the window closes. Past at
 // planning time, it is sent at the next moment allowed, unless the
 // participant was just offered the timepoint at consent.
-func (s Schedule) Escalation(w Window, now time.Time, offered bool) (Planned, bool) {
+func (s Schedule) Escalation(w questionnaires.Window, now time.Time, offered bool) (Planned, bool) {
 	day := w.Due.AddDate(0, 0, escalateDays)
-	if day.After(w.Closes) || Today(now, s.Loc).After(w.Closes) {
+	if day.After(w.Closes) || questionnaires.Today(now, s.Loc).After(w.Closes) {
 		return Planned{}, false
 	}
 	p := Planned{Step: StepEscalate, SendAt: s.Hours.FirstOn(day, s.Loc)}
-	if !day.After(Today(now, s.Loc)) {
+	if !day.After(questionnaires.Today(now, s.Loc)) {
 		if offered {
 			p.Skipped = SkipOffered
 		} else {

@@ -46,38 +46,6 @@ func defaultSchedule(t *testing.T) Schedule {
 	return Schedule{Hours: h, Loc: oslo}
 }
 
-func TestWindowOfCalendarMonths(t *testing.T) {
-	for _, tc := range []struct {
-		baseline string
-		tp       questionnaires.Timepoint
-		opens    string
-		due      string
-		closes   string
-	}{
-		{"2024-02-29", m12, "2025-02-14", "2025-02-28", "2025-04-29"},
-		{"2025-03-15", m12, "2026-03-01", "2026-03-15", "2026-05-14"},
-		{"2024-01-31", questionnaires.Timepoint{Months: 1, ClosesAfterDays: 1}, "2024-02-29", "2024-02-29", "2024-03-01"},
-		{"2023-01-31", questionnaires.Timepoint{Months: 1}, "2023-02-28", "2023-02-28", "2023-02-28"},
-		{"2025-08-31", questionnaires.Timepoint{Months: 6}, "2026-02-28", "2026-02-28", "2026-02-28"},
-	} {
-		w := WindowOf(tc.tp, date(tc.baseline))
-		got := [3]string{w.Opens.Format(time.DateOnly), w.Due.Format(time.DateOnly), w.Closes.Format(time.DateOnly)}
-		want := [3]string{tc.opens, tc.due, tc.closes}
-		if got != want {
-			t.Errorf("WindowOf(%+v, %s) = %v, want %v", tc.tp, tc.baseline, got, want)
-		}
-	}
-	if w := WindowOf(baselineTP, date("2025-03-15")); !w.AtConsent || !w.OpenOn(date("2025-01-01")) || w.OpenOn(date("2025-05-15")) {
-		t.Errorf("baseline window %+v: want open from consent until 60 days after the baseline date", w)
-	}
-	w := WindowOf(m12, date("2025-03-15"))
-	for day, want := range map[string]bool{"2026-02-28": false, "2026-03-01": true, "2026-05-14": true, "2026-05-15": false} {
-		if got := w.OpenOn(date(day)); got != want {
-			t.Errorf("OpenOn(%s) = %v, want %v", day, got, want)
-		}
-	}
-}
-
 func TestParseSendHours(t *testing.T) {
 	for _, bad := range []string{"9-20", "09:00", "20:00-09:00", "09:00-09:00", "25:00-26:00", "xx:00-10:00"} {
 		if _, err := ParseSendHours(bad); err == nil {
@@ -146,7 +114,7 @@ func samePlan(t *testing.T, got []Planned, want []planned) {
 
 func TestPlanOnTime(t *testing.T) {
 	s := defaultSchedule(t)
-	w := WindowOf(m12, date("2025-03-15")) // due 2026-03-15, opens 03-01, closes 05-14
+	w := m12.Window(date("2025-03-15")) // due 2026-03-15, opens 03-01, closes 05-14
 	got := s.Participant(w, at("2025-03-15 12:00"), true)
 	samePlan(t, got, []planned{
 		{"open", "2026-03-01 09:00", ""},
@@ -163,7 +131,7 @@ func TestPlanOnTime(t *testing.T) {
 
 func TestPlanLateCollapsesIntoOne(t *testing.T) {
 	s := defaultSchedule(t)
-	w := WindowOf(m12, date("2025-03-15"))
+	w := m12.Window(date("2025-03-15"))
 	// Baseline corrected in the evening of due+8: open, due and due+7 are
 	// past; one reminder next morning, the rest skipped.
 	got := s.Participant(w, at("2026-03-23 21:30"), false)
@@ -189,7 +157,7 @@ func TestPlanLateCollapsesIntoOne(t *testing.T) {
 
 func TestPlanOfferedAtConsent(t *testing.T) {
 	s := defaultSchedule(t)
-	w := WindowOf(m12, date("2025-03-15"))
+	w := m12.Window(date("2025-03-15"))
 	got := s.Participant(w, at("2026-03-23 08:00"), true)
 	samePlan(t, got, []planned{
 		{"open", "2026-03-01 09:00", SkipOffered},
@@ -198,7 +166,7 @@ func TestPlanOfferedAtConsent(t *testing.T) {
 		{"due+14", "2026-03-29 09:00", ""},
 	})
 	// Baseline collected today: consent is the offer for the due step.
-	bw := WindowOf(baselineTP, date("2026-03-23"))
+	bw := baselineTP.Window(date("2026-03-23"))
 	samePlan(t, s.Participant(bw, at("2026-03-23 07:00"), true), []planned{
 		{"due", "2026-03-23 09:00", SkipOffered},
 		{"due+7", "2026-03-30 09:00", ""},
@@ -212,14 +180,14 @@ func TestPlanOfferedAtConsent(t *testing.T) {
 
 func TestPlanNothingAfterClose(t *testing.T) {
 	s := defaultSchedule(t)
-	w := WindowOf(m12, date("2025-03-15"))
+	w := m12.Window(date("2025-03-15"))
 	if got := s.Participant(w, at("2026-05-15 09:00"), false); got != nil {
 		t.Errorf("plan after the window closed = %v", render(got))
 	}
 	if _, ok := s.Escalation(w, at("2026-05-15 09:00"), false); ok {
 		t.Error("escalation planned after the window closed")
 	}
-	short := WindowOf(questionnaires.Timepoint{Months: 12, OpensBeforeDays: 0, ClosesAfterDays: 10}, date("2025-03-15"))
+	short := questionnaires.Timepoint{Months: 12, OpensBeforeDays: 0, ClosesAfterDays: 10}.Window(date("2025-03-15"))
 	samePlan(t, s.Participant(short, at("2025-03-15 12:00"), false), []planned{
 		{"due", "2026-03-15 09:00", ""},
 		{"due+7", "2026-03-22 09:00", ""},
@@ -228,7 +196,7 @@ func TestPlanNothingAfterClose(t *testing.T) {
 
 func TestPlanWithoutSendHours(t *testing.T) {
 	s := Schedule{Loc: oslo}
-	w := WindowOf(m12, date("2025-03-15"))
+	w := m12.Window(date("2025-03-15"))
 	got := s.Participant(w, at("2026-03-15 03:00"), false)
 	samePlan(t, got, []planned{
 		{"open", "2026-03-01 00:00", SkipCollapsed},

@@ -75,7 +75,18 @@ func selfReports(t *testing.T, st *store.Store, subject int64) map[string]*store
 	return out
 }
 
-var m12 = store.TimepointWindow{ID: "m12", Months: 12, ClosesAfterDays: 60}
+var m12 = questionnaires.Timepoint{ID: "m12", Months: 12, OpensBeforeDays: 14, ClosesAfterDays: 60}
+
+// closedOn is what the dispatcher passes ExpireClosed for site on today:
+// each timepoint's latest closed baseline date by the study's calendar.
+func closedOn(t *testing.T, site, today string, tps ...questionnaires.Timepoint) []store.ClosedThrough {
+	t.Helper()
+	out := make([]store.ClosedThrough, len(tps))
+	for i, tp := range tps {
+		out[i] = store.ClosedThrough{Site: site, Timepoint: tp.ID, Through: tp.ClosedThrough(date(t, today))}
+	}
+	return out
+}
 
 func TestExpireClosedHalfAnsweredTheDayAfterTheWindowCloses(t *testing.T) {
 	st := pgtest.Store(t)
@@ -89,16 +100,16 @@ func TestExpireClosedHalfAnsweredTheDayAfterTheWindowCloses(t *testing.T) {
 	selfReport(t, alice, "hope", "m12", "completed", "h1")
 	selfReport(t, alice, "symptoms", "m12", "open")
 	selfReport(t, alice, "qol", "baseline", "in_progress", "q1")
-	tps := []store.TimepointWindow{{ID: "baseline", ClosesAfterDays: 60}, m12}
+	tps := []questionnaires.Timepoint{{ID: "baseline", ClosesAfterDays: 60}, m12}
 
 	// The baseline window closed long ago; only it expires.
-	if n, err := st.ExpireClosed(ctx, tps, date(t, "2026-05-13")); err != nil || n != 1 {
+	if n, err := st.ExpireClosed(ctx, closedOn(t, "OSL", "2026-05-13", tps...)); err != nil || n != 1 {
 		t.Fatalf("on m12's last day: expired %d, %v; want the baseline's 1", n, err)
 	}
 	if got := selfReports(t, st, alice); got["qol/m12"].Status != "in_progress" || got["symptoms/m12"].Status != "open" {
 		t.Fatalf("m12 on its last day: qol %s, symptoms %s", got["qol/m12"].Status, got["symptoms/m12"].Status)
 	}
-	if n, err := st.ExpireClosed(ctx, tps, date(t, "2026-05-14")); err != nil || n != 2 {
+	if n, err := st.ExpireClosed(ctx, closedOn(t, "OSL", "2026-05-14", tps...)); err != nil || n != 2 {
 		t.Fatalf("the day after: expired %d, %v; want 2", n, err)
 	}
 	got := selfReports(t, st, alice)
@@ -143,14 +154,15 @@ func TestExpireClosedHalfAnsweredTheDayAfterTheWindowCloses(t *testing.T) {
 		t.Errorf("%d audit rows name subject %d, want 3", named, alice)
 	}
 	// A second run (another serve process, the next tick) changes nothing.
-	if n, err := st.ExpireClosed(ctx, tps, date(t, "2026-06-01")); err != nil || n != 0 {
+	if n, err := st.ExpireClosed(ctx, closedOn(t, "OSL", "2026-06-01", tps...)); err != nil || n != 0 {
 		t.Fatalf("second run expired %d, %v", n, err)
 	}
 }
 
-// TestExpireClosedAgreesWithTimepointWindow checks the SQL close date
-// against questionnaires.Timepoint.Window, the chat's, on days a month
-// lacks: 29 February + 12 months closes on 28 February.
+// TestExpireClosedAgreesWithTimepointWindow checks the whole path, the
+// calendar's ClosedThrough into the SQL, against questionnaires'
+// Timepoint.Window, the chat's, on days a month lacks and around leap
+// days: on a window's last day nothing expires, the day after it does.
 func TestExpireClosedAgreesWithTimepointWindow(t *testing.T) {
 	st := pgtest.Store(t)
 	ctx := context.Background()
@@ -160,29 +172,83 @@ func TestExpireClosedAgreesWithTimepointWindow(t *testing.T) {
 	codes := counter()
 	cases := []struct {
 		baseline string
-		tp       store.TimepointWindow
+		tp       questionnaires.Timepoint
 		lastDay  string // the window's last day, by hand
 	}{
-		{"2024-02-29", store.TimepointWindow{ID: "m12", Months: 12}, "2025-02-28"},
-		{"2024-02-29", store.TimepointWindow{ID: "m12", Months: 12, ClosesAfterDays: 1}, "2025-03-01"},
-		{"2024-02-29", store.TimepointWindow{ID: "m48", Months: 48}, "2028-02-29"},
-		{"2025-01-31", store.TimepointWindow{ID: "m1", Months: 1, ClosesAfterDays: 2}, "2025-03-02"},
+		{"2024-02-29", questionnaires.Timepoint{ID: "m12", Months: 12}, "2025-02-28"},
+		{"2024-02-29", questionnaires.Timepoint{ID: "m12", Months: 12, ClosesAfterDays: 1}, "2025-03-01"},
+		{"2024-02-29", questionnaires.Timepoint{ID: "m48", Months: 48}, "2028-02-29"},
+		{"2025-01-31", questionnaires.Timepoint{ID: "m1", Months: 1, ClosesAfterDays: 2}, "2025-03-02"},
+		{"2024-01-31", questionnaires.Timepoint{ID: "m1", Months: 1}, "2024-02-29"},
+		{"2025-03-31", questionnaires.Timepoint{ID: "m1", Months: 1, ClosesAfterDays: 14}, "2025-05-14"},
 		{"2024-02-29", m12, "2025-04-29"},
+		{"2024-02-28", m12, "2025-04-29"},
+		{"2024-03-01", m12, "2025-04-30"},
+		{"2023-12-31", questionnaires.Timepoint{ID: "m3", Months: 3, OpensBeforeDays: 14, ClosesAfterDays: 60}, "2024-05-30"},
+		{"2024-05-31", questionnaires.Timepoint{ID: "m9", Months: 9, OpensBeforeDays: 14, ClosesAfterDays: 60}, "2025-04-29"},
+		{"2024-08-31", questionnaires.Timepoint{ID: "m6", Months: 6, OpensBeforeDays: 14, ClosesAfterDays: 60}, "2025-04-29"},
+		{"2024-12-31", questionnaires.Timepoint{ID: "baseline", ClosesAfterDays: 60}, "2025-03-01"},
 	}
 	for _, c := range cases {
-		_, closes := questionnaires.Timepoint{ID: c.tp.ID, Months: c.tp.Months, ClosesAfterDays: c.tp.ClosesAfterDays}.
-			Window(date(t, c.baseline))
+		closes := c.tp.Window(date(t, c.baseline)).Closes
 		if got := closes.Format(time.DateOnly); got != c.lastDay {
 			t.Fatalf("%s %+v: Window closes %s, the test expects %s", c.baseline, c.tp, got, c.lastDay)
 		}
 		pgtest.Exec(t, `TRUNCATE assessments, answers, audit_log`)
 		selfReport(t, enrolWithBaseline(t, st, c.baseline, codes), "qol", c.tp.ID, "in_progress", "q1")
-		tps := []store.TimepointWindow{c.tp}
-		if n, err := st.ExpireClosed(ctx, tps, closes); err != nil || n != 0 {
+		if n, err := st.ExpireClosed(ctx, closedOn(t, "OSL", c.lastDay, c.tp)); err != nil || n != 0 {
 			t.Errorf("baseline %s %+v on its last day %s: expired %d, %v", c.baseline, c.tp, c.lastDay, n, err)
 		}
-		if n, err := st.ExpireClosed(ctx, tps, closes.AddDate(0, 0, 1)); err != nil || n != 1 {
+		dayAfter := closes.AddDate(0, 0, 1).Format(time.DateOnly)
+		if n, err := st.ExpireClosed(ctx, closedOn(t, "OSL", dayAfter, c.tp)); err != nil || n != 1 {
 			t.Errorf("baseline %s %+v the day after %s: expired %d, %v", c.baseline, c.tp, c.lastDay, n, err)
 		}
 	}
 }
+
+// TestExpireClosedBySite: each site's windows close by its own date, and a
+// participant without a baseline date has no window to close.
+func TestExpireClosedBySite(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	for _, site := range []string{"OSL", "BGO"} {
+		if err := st.AddSite(ctx, site, site); err != nil {
+			t.Fatal(err)
+		}
+	}
+	codes := counter()
+	oslo := enrolWithBaseline(t, st, "2025-03-14", codes)
+	inv, err := st.Invite(ctx, store.NewParticipant{Site: "BGO", Role: "consumer", BaselineDate: ptr(date(t, "2025-03-14")),
+		InviteExpires: date(t, "2025-03-14")}, 1, codes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bergen, err := st.ParticipantByCode(ctx, inv[0].ParticipantCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err = st.Invite(ctx, store.NewParticipant{Site: "OSL", Role: "consumer", InviteExpires: date(t, "2025-03-14")}, 1, codes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	undated, err := st.ParticipantByCode(ctx, inv[0].ParticipantCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{oslo, bergen.ID, undated.ID} {
+		selfReport(t, id, "qol", "m12", "in_progress", "q1")
+	}
+	// m12 of 14 March 2025 closes 13 May 2026: Oslo is past it, Bergen
+	// (said to be a day behind) is on its last day.
+	closed := append(closedOn(t, "OSL", "2026-05-14", m12), closedOn(t, "BGO", "2026-05-13", m12)...)
+	if n, err := st.ExpireClosed(ctx, closed); err != nil || n != 1 {
+		t.Fatalf("expired %d, %v; want Oslo's 1", n, err)
+	}
+	for id, want := range map[int64]string{oslo: "expired", bergen.ID: "in_progress", undated.ID: "in_progress"} {
+		if got := selfReports(t, st, id)["qol/m12"]; got == nil || got.Status != want {
+			t.Errorf("participant %d: %+v, want %s", id, got, want)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -17,13 +17,9 @@ var allowed = map[string]string{
 	"bot/sender_test.go writes SQL":              "item 9: bot's tests ask pgtest",
 	"bot/withdraw_test.go writes SQL":            "item 9: bot's tests ask pgtest",
 
-
 	// A table of join clauses, passed to pgtest.Int through a helper.
 	"internal/cli/cmd_withdraw_test.go writes SQL": "item 9: each query whole at its pgtest.Int call, or a store method",
 
-	// The coordinator's tests sit in reminders/ but drive
-	// conversation.Coordinator; the dispatcher's tests send through bot's
-	// real Sender.
-	"reminders tests import conversation": "item 1: the coordinator's tests move to conversation/",
-	"reminders tests import bot":          "item 3: reminders asks a sender interface for its messages; its tests give it their own (or the wiring test moves to internal/cli)",
+	// The dispatcher's tests send through bot's real Sender.
+	"reminders tests import bot": "item 3: reminders asks a sender interface for its messages; its tests give it their own (or the wiring test moves to internal/cli)",
 }

@@ -109,13 +109,6 @@ func (tx *Tx) SaveAnswer(ctx context.Context, assessmentID int64, item string, v
 	return err
 }
 
-// SaveAnswer is Tx.SaveAnswer with the prepared statement.
-func (c *ChatTx) SaveAnswer(ctx context.Context, assessmentID int64, item string, value *string, updateID int64, now time.Time) (err error) {
-	defer wrap(&err, "ChatTx.SaveAnswer(%d, %q)", assessmentID, item)
-	_, err = c.stmt(ctx, c.stmts.answer).ExecContext(ctx, assessmentID, item, value, updateID, now)
-	return err
-}
-
 // CompleteAssessment marks an assessment completed. An expired one stays
 // expired: its window closed before the last answer, and the export must
 // say so.

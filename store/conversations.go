@@ -25,7 +25,7 @@ import (
 // round trips (parse, then bind and execute) and a prepared one in one;
 // round trips are most of what an answer costs.
 type chatStatements struct {
-	open, openShared, reload, assessments, answer, save, prompt *sqlx.Stmt
+	open, openShared, reload, assessments, save, prompt *sqlx.Stmt
 }
 
 // prepared caches the statements per Store. (A Store lives as long as the
@@ -47,7 +47,7 @@ func (s *Store) chatStatements(ctx context.Context) (*chatStatements, error) {
 		query string
 	}{
 		{&cs.open, openChatSQL}, {&cs.openShared, openSharedSQL}, {&cs.reload, reloadChatSQL}, {&cs.assessments, assessmentsSQL},
-		{&cs.answer, saveAnswerSQL}, {&cs.save, saveConversationsSQL}, {&cs.prompt, recordPromptsSQL},
+		{&cs.save, saveConversationsSQL}, {&cs.prompt, recordPromptsSQL},
 	} {
 		st, err := s.db.PreparexContext(ctx, p.query)
 		if err != nil {

@@ -91,14 +91,32 @@ func (w Window) OpenOn(day time.Time) bool {
 // expires assessments by it, so that SQL needs no calendar of its own.
 func (tp Timepoint) ClosedThrough(today time.Time) time.Time {
 	today = Civil(today)
-	closed := func(b time.Time) bool { return tp.Window(b).Closes.Before(today) }
-	// A first guess within days of the answer; month ends and leap days
-	// move it by at most three, which the two walks settle.
-	b := today.AddDate(0, -tp.Months, -tp.ClosesAfterDays-1)
-	for !closed(b) {
+	return latest(today.AddDate(0, -tp.Months, -tp.ClosesAfterDays-1), func(b time.Time) bool {
+		return tp.Window(b).Closes.Before(today)
+	})
+}
+
+// Baselines bounds the baseline dates whose tp window is open on some day
+// from first to last, for a query to select the participants who may be
+// due. A month-0 window opens at consent, which is never before the
+// baseline date, so it counts as opening on the baseline date.
+func (tp Timepoint) Baselines(first, last time.Time) (from, to time.Time) {
+	last = Civil(last)
+	to = latest(last.AddDate(0, -tp.Months, tp.OpensBeforeDays), func(b time.Time) bool {
+		return !tp.Window(b).Opens.After(last)
+	})
+	return tp.ClosedThrough(first).AddDate(0, 0, 1), to
+}
+
+// latest is the last day for which ok holds, given that it holds for
+// every day before one and for none after, and a guess within days of it
+// (month ends and leap days move a due date by at most three days).
+func latest(guess time.Time, ok func(time.Time) bool) time.Time {
+	b := guess
+	for !ok(b) {
 		b = b.AddDate(0, 0, -1)
 	}
-	for closed(b.AddDate(0, 0, 1)) {
+	for ok(b.AddDate(0, 0, 1)) {
 		b = b.AddDate(0, 0, 1)
 	}
 	return b

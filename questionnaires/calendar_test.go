@@ -212,3 +212,38 @@ func TestClosedThroughAgreesWithWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestBaselinesAgreeWithWindow: the baselines Baselines selects for a day
+// are exactly those whose window is open then (a month-0 window from its
+// baseline date on), for every baseline of six years and every timepoint
+// of the default protocol and one with m1, m3, m6 and m9.
+func TestBaselinesAgreeWithWindow(t *testing.T) {
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tps := append([]Timepoint{}, c.Protocol.Timepoints...)
+	for _, months := range []int{1, 3, 6, 9} {
+		tps = append(tps, Timepoint{Months: months, OpensBeforeDays: 14, ClosesAfterDays: 60}, Timepoint{Months: months})
+	}
+	for _, tp := range tps {
+		for b := date("2023-01-01"); b.Before(date("2029-01-01")); b = b.AddDate(0, 0, 1) {
+			w := tp.Window(b)
+			for _, day := range []time.Time{w.Opens.AddDate(0, 0, -1), w.Opens, w.Closes, w.Closes.AddDate(0, 0, 1)} {
+				from, to := tp.Baselines(day, day)
+				got := !b.Before(from) && !b.After(to)
+				if want := w.OpenOn(day) && !b.After(day); got != want {
+					t.Fatalf("m%d (%d..%d): baseline %s, window %s..%s: Baselines(%s) = %s..%s, selects it %v, want %v",
+						tp.Months, tp.OpensBeforeDays, tp.ClosesAfterDays, b.Format(time.DateOnly),
+						w.Opens.Format(time.DateOnly), w.Closes.Format(time.DateOnly), day.Format(time.DateOnly),
+						from.Format(time.DateOnly), to.Format(time.DateOnly), got, want)
+				}
+			}
+		}
+	}
+	// Over several days: from the first day's closed to the last day's opened.
+	from, to := m12.Baselines(date("2026-03-14"), date("2026-03-16"))
+	if from != date("2025-01-13") || to != date("2025-03-30") {
+		t.Errorf("m12.Baselines(14..16 March 2026) = %s..%s, want 2025-01-13..2025-03-30", from, to)
+	}
+}

@@ -54,14 +54,12 @@ func FollowUps(ctx context.Context, st *store.Store, c *questionnaires.Catalog, 
 }
 
 // baselineRange bounds the baseline dates whose tp window can be open at
-// now, with two days to spare for time zones and month ends; the exact
-// test follows in Go.
+// now at some site: every zone's date is within a day of UTC's. The exact
+// test, in the subject's zone, follows in Go.
 func baselineRange(tp questionnaires.Timepoint, now time.Time) store.DateRange {
-	today := questionnaires.Civil(now)
-	return store.DateRange{
-		From: today.AddDate(0, -tp.Months, -tp.ClosesAfterDays-3),
-		To:   today.AddDate(0, -tp.Months, tp.OpensBeforeDays+3),
-	}
+	today := questionnaires.Today(now, time.UTC)
+	from, to := tp.Baselines(today.AddDate(0, 0, -1), today.AddDate(0, 0, 1))
+	return store.DateRange{From: from, To: to}
 }
 
 func followUpsOf(ctx context.Context, st *store.Store, c *questionnaires.Catalog, subjects []*store.ScheduleParticipant, now time.Time) ([]FollowUp, error) {

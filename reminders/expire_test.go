@@ -62,6 +62,36 @@ func TestTickExpiresHalfAnsweredM12AfterItsWindowInOslo(t *testing.T) {
 	}
 }
 
+// TestTickExpiresInEachSitesZone: a site's windows close at the end of
+// the last day in its own zone, as the chat and the send-time check read
+// them: at 00:30 Oslo on 14 May it is still 13 May in New York.
+func TestTickExpiresInEachSitesZone(t *testing.T) {
+	w := newWorld(t, bot.Limits{}, telegramfake.WithoutLimits())
+	pgtest.Exec(t, `UPDATE sites SET timezone = 'America/New_York' WHERE code = 'BRG'`)
+	d := w.dispatcher("serve-1")
+	oslo := w.enrol("consumer", "2025-03-14", "")
+	w.site = "BRG"
+	newYork := w.enrol("consumer", "2025-03-14", "")
+	for _, code := range []string{oslo, newYork} {
+		pgtest.Exec(t, `
+			INSERT INTO assessments (subject_id, respondent_id, questionnaire, version, timepoint, status, opened_at, started_at)
+			VALUES ($1, $1, 'qol', '1', 'm12', 'in_progress', $2, $2)`, w.ids[code], osloTime("2026-03-14 10:00"))
+	}
+	status := func(code string) string {
+		return pgtest.Value(t, `SELECT status FROM assessments WHERE subject_id = $1 AND timepoint = 'm12'`, w.ids[code]).(string)
+	}
+	w.clock.Set(osloTime("2026-05-14 00:30"))
+	w.tick(d)
+	if o, ny := status(oslo), status(newYork); o != "expired" || ny != "in_progress" {
+		t.Fatalf("at 00:30 Oslo, 18:30 on the last day in New York: Oslo's m12 %s, New York's %s; want expired, in_progress", o, ny)
+	}
+	w.clock.Set(osloTime("2026-05-14 06:30")) // 00:30 on 14 May in New York
+	w.tick(d)
+	if ny := status(newYork); ny != "expired" {
+		t.Fatalf("after New York's last day: its m12 %s, want expired", ny)
+	}
+}
+
 func containsAll(s string, subs ...string) bool {
 	for _, sub := range subs {
 		if !strings.Contains(s, sub) {

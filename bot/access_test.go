@@ -35,7 +35,7 @@ func TestSecondChatPresentingUsedCodeIsRefused(t *testing.T) {
 			t.Errorf("%s: %d rows before the second chat, %d after", table, before[table], after[table])
 		}
 	}
-	if n := w.int(`SELECT count(*) FROM telegram_links WHERE chat_id = $1`, other.u.ChatID()); n != 0 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM telegram_links WHERE chat_id = $1`, other.u.ChatID()); n != 0 {
 		t.Errorf("the second chat was linked")
 	}
 }
@@ -117,14 +117,14 @@ func TestClinicianRatesConsumer(t *testing.T) {
 	if !refused {
 		t.Error("the rating had no typed 1-100 question")
 	}
-	done := w.int(`SELECT count(*) FROM assessments a
+	done := pgtest.Int(t, `SELECT count(*) FROM assessments a
 		JOIN participants s ON s.id = a.subject_id JOIN participants r ON r.id = a.respondent_id
 		WHERE s.code = $1 AND r.code = $2 AND a.status = 'completed'
 		AND a.questionnaire IN ('imrs-clinician', 'honos', 'gaf')`, consumer, clinician)
 	if done != 3 {
 		t.Errorf("%d of 3 rating assessments completed", done)
 	}
-	rated := w.int(`SELECT count(*) FROM answers n JOIN assessments a ON a.id = n.assessment_id
+	rated := pgtest.Int(t, `SELECT count(*) FROM answers n JOIN assessments a ON a.id = n.assessment_id
 		JOIN participants s ON s.id = a.subject_id WHERE s.code = $1`, consumer)
 	if rated != answered {
 		t.Errorf("%d answers about the consumer, %d given", rated, answered)
@@ -148,7 +148,7 @@ func TestCoordinatorRatesTheirSiteAtTwelveMonths(t *testing.T) {
 		t.Fatalf("coordinator asked %q, want the fidelity scale's 1/13", q.Text)
 	}
 	answered := r.walk(q)
-	done := w.int(`SELECT count(*) FROM assessments a JOIN participants p ON p.id = a.respondent_id
+	done := pgtest.Int(t, `SELECT count(*) FROM assessments a JOIN participants p ON p.id = a.respondent_id
 		WHERE p.code = $1 AND a.subject_id = a.respondent_id AND a.timepoint = 'm12' AND a.status = 'completed'
 		AND a.questionnaire IN ('imr-fidelity', 'goi')`, coordinator)
 	if done != 2 || answered != count(t, "answers") {
@@ -169,7 +169,7 @@ func TestLinkingStoresTheChatsLanguage(t *testing.T) {
 		p := w.person(tc.app)
 		p.u.Start(invite)
 		p.reply()
-		if got := w.scalar(`SELECT lang FROM participants WHERE code = $1`, code); got != tc.want {
+		if got := pgtest.Value(t, `SELECT lang FROM participants WHERE code = $1`, code); got != tc.want {
 			t.Errorf("invited with %q, app in %q: stored %v, want %q", tc.invited, tc.app, got, tc.want)
 		}
 	}

@@ -7,11 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
-
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -33,7 +30,7 @@ func TestConsumerCompletesBaselineBattery(t *testing.T) {
 		t.Errorf("%d answer rows for %d answers", n, answered)
 	}
 	battery := w.cat.Protocol.BatteryFor("consumer", "self", "baseline")
-	completed := w.int(`SELECT count(*) FROM assessments WHERE timepoint = 'baseline' AND status = 'completed' AND questionnaire = ANY($1)`, pq.Array(battery))
+	completed := pgtest.Int(t, `SELECT count(*) FROM assessments WHERE timepoint = 'baseline' AND status = 'completed' AND questionnaire = ANY($1)`, pgtest.Array(battery))
 	if completed != len(battery) {
 		t.Errorf("%d of %d baseline assessments completed", completed, len(battery))
 	}
@@ -85,13 +82,13 @@ func TestBackChangesAnswer(t *testing.T) {
 		t.Fatalf("after changing 1/15 got %q", q.Text)
 	}
 	item := w.firstItem("imrs-consumer")
-	if n := w.int(`SELECT count(*) FROM answers WHERE item = $1`, item); n != 2 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM answers WHERE item = $1`, item); n != 2 {
 		t.Errorf("%d answer rows for the changed item, want 2 (append-only)", n)
 	}
-	if v := w.scalar(`SELECT value FROM answers WHERE item = $1 ORDER BY id DESC LIMIT 1`, item); v != "3" {
+	if v := pgtest.Value(t, `SELECT value FROM answers WHERE item = $1 ORDER BY id DESC LIMIT 1`, item); v != "3" {
 		t.Errorf("current answer %v, want 3", v)
 	}
-	if n := w.int(`SELECT count(*) FROM audit_log WHERE action NOT IN ('invite', 'link', 'consent')`); n != 1 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM audit_log WHERE action NOT IN ('invite', 'link', 'consent')`); n != 1 {
 		t.Errorf("%d audit rows for the changed answer, want 1", n)
 	}
 }
@@ -166,7 +163,7 @@ func TestDuplicateDoubleTapAndStaleButtonChangeNothing(t *testing.T) {
 	if n := count(t, "answers"); n != 2 {
 		t.Errorf("%d answers, want 2", n)
 	}
-	if v := w.scalar(`SELECT value FROM answers WHERE item = $1 ORDER BY id DESC LIMIT 1`, w.firstItem("imrs-consumer")); v != "2" {
+	if v := pgtest.Value(t, `SELECT value FROM answers WHERE item = $1 ORDER BY id DESC LIMIT 1`, w.firstItem("imrs-consumer")); v != "2" {
 		t.Errorf("first answer now %v, want 2", v)
 	}
 }
@@ -251,7 +248,7 @@ func TestMessagesArrivingOutOfOrderAnswerOnce(t *testing.T) {
 	if n := count(t, "answers"); n != 1 {
 		t.Fatalf("%d answers from two messages overtaking each other, want 1", n)
 	}
-	if v := w.scalar(`SELECT value FROM answers`); v != "2" {
+	if v := pgtest.Value(t, `SELECT value FROM answers`); v != "2" {
 		t.Errorf("stored %v, want the newer message's 2", v)
 	}
 }

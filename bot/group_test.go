@@ -9,6 +9,7 @@ import (
 
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/conversation"
+	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/store"
 )
@@ -44,7 +45,7 @@ func TestManyChatsAnsweringAtOnceShareTransactions(t *testing.T) {
 	if dup := w.itemsAnsweredTwice(); dup != 0 {
 		t.Errorf("%d items answered more than once", dup)
 	}
-	if n := w.int(`SELECT count(DISTINCT update_id) FROM answers`); n != people*rounds {
+	if n := pgtest.Int(t, `SELECT count(DISTINCT update_id) FROM answers`); n != people*rounds {
 		t.Errorf("answers carry %d update ids, want one each (%d)", n, people*rounds)
 	}
 	shared, updates := groupFigures(t, reg)
@@ -96,26 +97,17 @@ func TestAnswerToABusyChatWaitsAloneAndOthersGoOn(t *testing.T) {
 		*pp.q = (*pp.p).enrol(code)
 	}
 
-	lock, err := w.db.BeginTx(w.ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = lock.Rollback() }()
-	if _, err := lock.ExecContext(w.ctx, `
+	release := pgtest.Lock(t, `
 		SELECT 1 FROM conversations c JOIN telegram_links l USING (participant_id)
-		WHERE l.chat_id = $1 FOR UPDATE OF c`, busy.u.ChatID()); err != nil {
-		t.Fatal(err)
-	}
+		WHERE l.chat_id = $1 FOR UPDATE OF c`, busy.u.ChatID())
 	busy.answer(busyQ)
 	w.waitForLockWaiter()
 	free.answer(freeQ)
 	free.question()
-	if n := w.int(`SELECT count(*) FROM answers`); n != 1 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM answers`); n != 1 {
 		t.Fatalf("%d answers stored while one chat is locked, want the free chat's only", n)
 	}
-	if err := lock.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	busy.question()
 	if n := count(t, "answers"); n != 2 {
 		t.Errorf("%d answer rows, want 2", n)
@@ -130,7 +122,7 @@ func TestAnswerToABusyChatWaitsAloneAndOthersGoOn(t *testing.T) {
 func (w *world) waitForLockWaiter() {
 	w.t.Helper()
 	for range 2000 {
-		if w.int(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`) > 0 {
+		if pgtest.Int(w.t, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`) > 0 {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)

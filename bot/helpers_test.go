@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base32"
 	"log/slog"
 	"os"
@@ -31,24 +30,16 @@ type world struct {
 	st   *store.Store
 	cat  *questionnaires.Catalog
 	fake *telegramfake.Server
-	db   *sql.DB // the same database, for the tests' own queries
 }
 
 var (
 	catalogOnce sync.Once
 	catalog     *questionnaires.Catalog
 	catalogErr  error
-	dbOnce      sync.Once
-	db          *sql.DB
-	dbErr       error
 )
 
 func newWorld(t *testing.T, fakeOpts ...telegramfake.Option) *world {
 	t.Helper()
-	dbOnce.Do(func() { db, dbErr = sql.Open("postgres", pgtest.URL(t)) })
-	if dbErr != nil {
-		t.Fatal(dbErr)
-	}
 	st := pgtest.Store(t)
 	catalogOnce.Do(func() { catalog, catalogErr = questionnaires.Load("") })
 	if catalogErr != nil {
@@ -63,7 +54,7 @@ func newWorld(t *testing.T, fakeOpts ...telegramfake.Option) *world {
 	if err := st.AddSite(ctx, "OSL", "Oslo"); err != nil {
 		t.Fatal(err)
 	}
-	return &world{t: t, ctx: ctx, st: st, cat: catalog, fake: fake, db: db}
+	return &world{t: t, ctx: ctx, st: st, cat: catalog, fake: fake}
 }
 
 // newBot makes a bot talking to the fake. Limits are off unless given: the
@@ -268,28 +259,9 @@ func closing(m telegramfake.Message) bool {
 // count is a table's row count.
 func count(t *testing.T, table string) int { return pgtest.Count(t, table) }
 
-// scalar runs a query returning one value.
-func (w *world) scalar(query string, args ...any) (v any) {
-	w.t.Helper()
-	if err := w.db.QueryRowContext(w.ctx, query, args...).Scan(&v); err != nil {
-		w.t.Fatalf("%s: %v", query, err)
-	}
-	return v
-}
-
-// int is a query's one integer.
-func (w *world) int(query string, args ...any) int {
-	w.t.Helper()
-	var n int
-	if err := w.db.QueryRowContext(w.ctx, query, args...).Scan(&n); err != nil {
-		w.t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
 // itemsAnsweredTwice counts the items with more than one answer row: a
 // duplicated or double-applied update would make one.
 func (w *world) itemsAnsweredTwice() int {
 	w.t.Helper()
-	return w.int(`SELECT count(*) FROM (SELECT 1 FROM answers GROUP BY assessment_id, item HAVING count(*) > 1) d`)
+	return pgtest.Int(w.t, `SELECT count(*) FROM (SELECT 1 FROM answers GROUP BY assessment_id, item HAVING count(*) > 1) d`)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -22,22 +23,13 @@ func TestPollingConfirmsAnUpdateOnlyOnceApplied(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	lock, err := w.db.BeginTx(w.ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = lock.Rollback() }()
-	if _, err := lock.ExecContext(w.ctx, `SELECT 1 FROM conversations FOR UPDATE`); err != nil {
-		t.Fatal(err)
-	}
+	release := pgtest.Lock(t, `SELECT 1 FROM conversations FOR UPDATE`)
 	p.answer(q)
 	w.waitForLockWaiter()
 	if n := w.fake.PendingUpdates(); n != 1 {
 		t.Errorf("%d updates unconfirmed while the answer waits to be applied, want 1", n)
 	}
-	if err := lock.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	p.question()
 	if err := w.fake.WaitIdle(w.ctx); err != nil {
 		t.Fatal(err)
@@ -68,17 +60,17 @@ func TestPollingAsksAgainForAnUpdateThatFailed(t *testing.T) {
 	other.answer(q2)
 	// Every attempt to record the unlucky update fails, and is counted
 	// (a sequence is not rolled back).
-	w.exec(`CREATE SEQUENCE poison_attempts`)
-	w.exec(`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
+	pgtest.Exec(t, `CREATE SEQUENCE poison_attempts`)
+	pgtest.Exec(t, `CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN
-			IF NEW.update_id = ` + strconv.FormatInt(poisoned, 10) + ` THEN
+			IF NEW.update_id = `+strconv.FormatInt(poisoned, 10)+` THEN
 				PERFORM nextval('poison_attempts');
 				RAISE EXCEPTION 'poisoned';
 			END IF;
 			RETURN NEW;
 		END $$`)
-	w.exec(`CREATE TRIGGER poison BEFORE INSERT ON processed_updates FOR EACH ROW EXECUTE FUNCTION poison()`)
-	t.Cleanup(func() { w.exec(`DROP FUNCTION poison() CASCADE; DROP SEQUENCE poison_attempts`) })
+	pgtest.Exec(t, `CREATE TRIGGER poison BEFORE INSERT ON processed_updates FOR EACH ROW EXECUTE FUNCTION poison()`)
+	t.Cleanup(func() { pgtest.Exec(t, `DROP FUNCTION poison() CASCADE; DROP SEQUENCE poison_attempts`) })
 	w.fake.Release(false)
 
 	unlucky.containing("was not saved")
@@ -87,19 +79,11 @@ func TestPollingAsksAgainForAnUpdateThatFailed(t *testing.T) {
 		t.Errorf("%d answer rows, want the other person's only", n)
 	}
 	// One round tries it five times, in a shared transaction and alone.
-	if n := w.int(`SELECT last_value FROM poison_attempts`); n <= 10 {
+	if n := pgtest.Int(t, `SELECT last_value FROM poison_attempts`); n <= 10 {
 		t.Errorf("the failing update was tried %d times, want it asked for again for more rounds than one", n)
 	}
 	if err := w.fake.WaitIdle(w.ctx); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// exec runs statements against the test database.
-func (w *world) exec(query string) {
-	w.t.Helper()
-	if _, err := w.db.ExecContext(context.Background(), query); err != nil {
-		w.t.Fatalf("%s: %v", query, err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
 )
@@ -70,7 +71,7 @@ func TestForbiddenMarksParticipantUnreachable(t *testing.T) {
 			t.Errorf("%s: status %v (%v), want unreachable", code, p.Status, err)
 		}
 	}
-	if n := w.int(`SELECT count(*) FROM audit_log WHERE action = 'unreachable'`); n != 2 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM audit_log WHERE action = 'unreachable'`); n != 2 {
 		t.Errorf("%d unreachable audit rows, want 2", n)
 	}
 
@@ -100,12 +101,12 @@ func expectTold(t *testing.T, w *world, told chan *store.Unreachable, code strin
 // the test ends).
 func (w *world) failMarkingUnreachable() (repair func()) {
 	w.t.Helper()
-	w.exec(`CREATE FUNCTION refuse_unreachable() RETURNS trigger LANGUAGE plpgsql AS $$
+	pgtest.Exec(w.t, `CREATE FUNCTION refuse_unreachable() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN RAISE EXCEPTION 'the database is down'; END $$`)
-	w.exec(`CREATE TRIGGER refuse_unreachable BEFORE INSERT ON audit_log FOR EACH ROW
+	pgtest.Exec(w.t, `CREATE TRIGGER refuse_unreachable BEFORE INSERT ON audit_log FOR EACH ROW
 		WHEN (NEW.action = 'unreachable') EXECUTE FUNCTION refuse_unreachable()`)
 	var once sync.Once
-	repair = func() { once.Do(func() { w.exec(`DROP FUNCTION refuse_unreachable() CASCADE`) }) }
+	repair = func() { once.Do(func() { pgtest.Exec(w.t, `DROP FUNCTION refuse_unreachable() CASCADE`) }) }
 	w.t.Cleanup(repair)
 	return repair
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
@@ -56,7 +57,7 @@ func TestCoordinatorCommandsAreAnsweredOthersRefused(t *testing.T) {
 	if m := c.reply(); !strings.Contains(m.Text, "for study coordinators") {
 		t.Errorf("a consumer's /due got %q, want the engine's refusal", m.Text)
 	}
-	if n := w.int(`SELECT count(*) FROM audit_log WHERE action = 'reminder_requested'`); n != 0 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM audit_log WHERE action = 'reminder_requested'`); n != 0 {
 		t.Errorf("commands queued %d reminders", n)
 	}
 }

@@ -25,12 +25,6 @@ func answerOnce(t *testing.T, code string) {
 		INSERT INTO answers (assessment_id, item, value, answered_at) SELECT id, 'q1', '3', $2 FROM a`, code, cliNow)
 }
 
-// countOf counts the rows query (joins to participants p) finds for code.
-func countOf(t *testing.T, query, code string) int {
-	t.Helper()
-	return pgtest.Int(t, `SELECT count(*) FROM participants p `+query+` WHERE p.code = $1`, code)
-}
-
 func TestParticipantWithdraw(t *testing.T) {
 	env := dbEnv(t)
 	st := pgtest.Store(t)
@@ -51,20 +45,29 @@ func TestParticipantWithdraw(t *testing.T) {
 		t.Fatalf("withdraw %s --erase: exit %d, %q, %q", erase, code, out, errOut)
 	}
 	for _, c := range []struct {
-		code, query string
-		want        int
+		what    string
+		n, want int
 	}{
-		{keep, `JOIN telegram_links l ON l.participant_id = p.id`, 0},
-		{keep, `JOIN answers x ON x.assessment_id IN (SELECT id FROM assessments WHERE respondent_id = p.id)`, 1},
-		{keep, `JOIN reminders r ON r.participant_id = p.id AND r.status = 'pending'`, 0},
-		{keep, `JOIN (SELECT 1) x ON p.status = 'withdrawn' AND p.erased_at IS NULL`, 1},
-		{erase, `JOIN telegram_links l ON l.participant_id = p.id`, 0},
-		{erase, `JOIN assessments a ON a.respondent_id = p.id`, 0},
-		{erase, `JOIN reminders r ON r.participant_id = p.id AND r.status = 'pending'`, 0},
-		{erase, `JOIN (SELECT 1) x ON p.status = 'withdrawn' AND p.erased_at IS NOT NULL`, 1},
+		{keep + " linked chats", pgtest.Int(t, `SELECT count(*) FROM participants p
+			JOIN telegram_links l ON l.participant_id = p.id WHERE p.code = $1`, keep), 0},
+		{keep + " answers", pgtest.Int(t, `SELECT count(*) FROM participants p
+			JOIN answers x ON x.assessment_id IN (SELECT id FROM assessments WHERE respondent_id = p.id)
+			WHERE p.code = $1`, keep), 1},
+		{keep + " pending reminders", pgtest.Int(t, `SELECT count(*) FROM participants p
+			JOIN reminders r ON r.participant_id = p.id AND r.status = 'pending' WHERE p.code = $1`, keep), 0},
+		{keep + " withdrawn, not erased", pgtest.Int(t, `SELECT count(*) FROM participants p
+			WHERE p.code = $1 AND p.status = 'withdrawn' AND p.erased_at IS NULL`, keep), 1},
+		{erase + " linked chats", pgtest.Int(t, `SELECT count(*) FROM participants p
+			JOIN telegram_links l ON l.participant_id = p.id WHERE p.code = $1`, erase), 0},
+		{erase + " assessments", pgtest.Int(t, `SELECT count(*) FROM participants p
+			JOIN assessments a ON a.respondent_id = p.id WHERE p.code = $1`, erase), 0},
+		{erase + " pending reminders", pgtest.Int(t, `SELECT count(*) FROM participants p
+			JOIN reminders r ON r.participant_id = p.id AND r.status = 'pending' WHERE p.code = $1`, erase), 0},
+		{erase + " withdrawn and erased", pgtest.Int(t, `SELECT count(*) FROM participants p
+			WHERE p.code = $1 AND p.status = 'withdrawn' AND p.erased_at IS NOT NULL`, erase), 1},
 	} {
-		if n := countOf(t, c.query, c.code); n != c.want {
-			t.Errorf("%s %s: %d, want %d", c.code, c.query, n, c.want)
+		if c.n != c.want {
+			t.Errorf("%s: %d, want %d", c.what, c.n, c.want)
 		}
 	}
 	entries, err := st.AuditLog(context.Background(), "withdraw")
@@ -96,7 +99,8 @@ func TestParticipantWithdraw(t *testing.T) {
 	if after := pgtest.CountAll(t); !maps.Equal(before, after) {
 		t.Errorf("refused withdrawals changed rows: %v -> %v", before, after)
 	}
-	if n := countOf(t, `JOIN assessments a ON a.respondent_id = p.id`, keep); n != 1 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM participants p
+		JOIN assessments a ON a.respondent_id = p.id WHERE p.code = $1`, keep); n != 1 {
 		t.Errorf("%s has %d assessments after refused withdrawals, want 1", keep, n)
 	}
 
@@ -104,10 +108,11 @@ func TestParticipantWithdraw(t *testing.T) {
 	if out, errOut, code := run(t, env, "participant", "withdraw", keep, "--erase"); code != 0 || !strings.Contains(out, "answers erased") {
 		t.Fatalf("withdraw %s --erase after keeping: exit %d, %q, %q", keep, code, out, errOut)
 	}
-	if n := countOf(t, `JOIN assessments a ON a.respondent_id = p.id`, keep); n != 0 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM participants p
+		JOIN assessments a ON a.respondent_id = p.id WHERE p.code = $1`, keep); n != 0 {
 		t.Errorf("%s has %d assessments after a later erasure, want 0", keep, n)
 	}
-	if n := countOf(t, `JOIN (SELECT 1) x ON p.erased_at IS NOT NULL`, keep); n != 1 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM participants WHERE code = $1 AND erased_at IS NOT NULL`, keep); n != 1 {
 		t.Errorf("%s is not marked erased after a later erasure", keep)
 	}
 
@@ -141,7 +146,7 @@ func TestParticipantWithdrawBeforeLinking(t *testing.T) {
 	if n := usable(); n != 0 {
 		t.Errorf("%s still has %d usable invitations after withdrawing", code, n)
 	}
-	if n := countOf(t, `JOIN (SELECT 1) x ON p.status = '`+questionnaires.StatusWithdrawn+`'`, code); n != 1 {
+	if n := pgtest.Int(t, `SELECT count(*) FROM participants WHERE code = $1 AND status = $2`, code, questionnaires.StatusWithdrawn); n != 1 {
 		t.Errorf("%s is not withdrawn", code)
 	}
 }

@@ -88,7 +88,7 @@ func cancelled(why string) verdict { return verdict{cancel: why} }
 // decide checks, at send time, that a reminder is still wanted: never after
 // completion, withdrawal or window close, never to someone who cannot be
 // written to, and a rating reminder only to the subject's clinician.
-func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(string) *time.Location) verdict {
+func decide(c *questionnaires.Catalog, in sendCheck, now time.Time) verdict {
 	r, to, subject := in.r, in.recipient, in.subject
 	if to == nil || subject == nil {
 		return cancelled("participant gone")
@@ -119,7 +119,7 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time, loc func(str
 		return cancelled("no baseline date")
 	}
 	w := tp.Window(subject.BaselineDate.Time)
-	if !w.OpenOn(questionnaires.Today(now, loc(subject.Timezone))) {
+	if !w.OpenOn(questionnaires.Today(now, questionnaires.Location(subject.Timezone))) {
 		return cancelled("window not open")
 	}
 	m := missingFor(&c.Protocol, subject, tp.ID, in.states)

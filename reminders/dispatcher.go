@@ -61,8 +61,6 @@ type Dispatcher struct {
 	StallTimeout time.Duration
 	SendTimeout  time.Duration
 	MaxAttempts  int
-	// Location resolves a site's time zone; nil: the tz database.
-	Location func(name string) *time.Location
 
 	once sync.Once
 	wake chan struct{}
@@ -100,14 +98,7 @@ func orDefault[T int | time.Duration](v, def T) T {
 }
 
 func (d *Dispatcher) planner() *Planner {
-	return &Planner{Catalog: d.Catalog, Hours: d.Hours, Location: d.Location}
-}
-
-func (d *Dispatcher) loc(name string) *time.Location {
-	if d.Location != nil {
-		return d.Location(name)
-	}
-	return loadLocation(name)
+	return &Planner{Catalog: d.Catalog, Hours: d.Hours}
 }
 
 // Run ticks every Interval, and at once after Wake, until ctx ends.
@@ -250,7 +241,7 @@ func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Tim
 		log.Error("cannot load reminder", slog.Any("err", err))
 		return outLost, err.Error()
 	}
-	v := decide(d.Catalog, in, now, d.loc)
+	v := decide(d.Catalog, in, now)
 	switch {
 	case v.cancel != "":
 		if err := d.Store.CancelReminder(ctx, r.ID, d.Owner, d.Now(), v.cancel); err != nil {
@@ -260,7 +251,7 @@ func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Tim
 		log.Debug("reminder cancelled", slog.String("reason", v.cancel))
 		return outCancelled, v.cancel
 	case v.escalate:
-		n, err := d.Store.EscalateReminder(ctx, r, d.Owner, d.Now(), d.Hours.Next(d.Now(), d.loc(in.subject.Timezone)))
+		n, err := d.Store.EscalateReminder(ctx, r, d.Owner, d.Now(), d.Hours.Next(d.Now(), questionnaires.Location(in.subject.Timezone)))
 		if err != nil {
 			log.Error("cannot escalate reminder", slog.Any("err", err))
 			return outLost, err.Error()
@@ -303,7 +294,7 @@ func (d *Dispatcher) failed(ctx context.Context, r store.Reminder, in sendCheck,
 	ctx = context.WithoutCancel(ctx)
 	now := d.Now()
 	if errors.Is(sendErr, ErrUnreachable) || (d.Unreachable != nil && d.Unreachable(sendErr)) {
-		changed, err := d.Store.ReminderUnreachable(ctx, r, d.Owner, now, d.Hours.Next(now, d.loc(in.recipient.Timezone)), sendErr.Error())
+		changed, err := d.Store.ReminderUnreachable(ctx, r, d.Owner, now, d.Hours.Next(now, questionnaires.Location(in.recipient.Timezone)), sendErr.Error())
 		if err != nil {
 			log.Error("cannot record unreachable participant", slog.Any("err", err))
 			return outLost
@@ -323,7 +314,7 @@ func (d *Dispatcher) failed(ctx context.Context, r store.Reminder, in sendCheck,
 		log.Error("reminder failed for good", slog.Int("attempts", r.Attempts), slog.Any("err", sendErr))
 		return outFailed
 	}
-	at := d.Hours.Next(now.Add(Backoff(r.Attempts)), d.loc(in.recipient.Timezone))
+	at := d.Hours.Next(now.Add(Backoff(r.Attempts)), questionnaires.Location(in.recipient.Timezone))
 	if err := d.Store.RetryReminder(ctx, r.ID, d.Owner, at, sendErr.Error()); err != nil {
 		log.Error("cannot reschedule reminder", slog.Any("err", err))
 		return outLost
@@ -376,10 +367,10 @@ func (d *Dispatcher) NotifyUnreachable(ctx context.Context, u *store.Unreachable
 	d.init()
 	now := d.Now()
 	sites, err := d.Store.ScheduleParticipants(ctx, []int64{u.ParticipantID})
-	loc := d.loc(DefaultTimezone)
+	loc := questionnaires.Location(questionnaires.DefaultTimezone)
 	if err == nil {
 		if p, ok := sites[u.ParticipantID]; ok {
-			loc = d.loc(p.Timezone)
+			loc = questionnaires.Location(p.Timezone)
 		}
 	}
 	if _, err := d.Store.QueueCoordinatorNotices(ctx, u.ParticipantID, store.UnreachableTimepoint, store.UnreachableStep(now), d.Hours.Next(now, loc)); err != nil {

@@ -23,7 +23,7 @@ func (d *Dispatcher) expireClosed(ctx context.Context, now time.Time) (int, erro
 	tps := d.Catalog.Protocol.Timepoints
 	closed := make([]store.ClosedThrough, 0, len(sites)*len(tps))
 	for _, site := range sites {
-		today := questionnaires.Today(now, d.loc(site.Timezone))
+		today := questionnaires.Today(now, questionnaires.Location(site.Timezone))
 		for _, tp := range tps {
 			closed = append(closed, store.ClosedThrough{Site: site.Code, Timepoint: tp.ID, Through: tp.ClosedThrough(today)})
 		}

@@ -20,15 +20,6 @@ const planBatch = 200
 type Planner struct {
 	Catalog *questionnaires.Catalog
 	Hours   SendHours
-	// Location resolves a site's time zone; nil: questionnaires.Location.
-	Location func(name string) *time.Location
-}
-
-func (p *Planner) loc(name string) *time.Location {
-	if p.Location != nil {
-		return p.Location(name)
-	}
-	return questionnaires.Location(name)
 }
 
 // Rows plans every timepoint of one participant at now. offered says the
@@ -40,7 +31,7 @@ func (p *Planner) Rows(sp *store.ScheduleParticipant, now time.Time, offered boo
 	if sp.Status != questionnaires.StatusActive || !sp.BaselineDate.Valid || (needsConsent(sp.Role) && !sp.Consented) {
 		return nil
 	}
-	sched := Schedule{Hours: p.Hours, Loc: p.loc(sp.Timezone)}
+	sched := Schedule{Hours: p.Hours, Loc: questionnaires.Location(sp.Timezone)}
 	var out []store.PlannedReminder
 	add := func(to int64, tp string, ps []Planned) {
 		for _, pl := range ps {

@@ -21,8 +21,6 @@ const (
 	// StepEscalate is planned for the subject at due+21; when it comes due
 	// the dispatcher turns it into one notice per coordinator of the site.
 	StepEscalate Step = "escalate"
-	// StepUnreachable tells a coordinator that a participant blocked the bot.
-	StepUnreachable Step = "unreachable"
 
 	manualPrefix = "manual:"
 )

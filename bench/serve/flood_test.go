@@ -16,6 +16,7 @@ import (
 var (
 	flood     = flag.Int("flood", 3000, "messages the stranger sends in BenchmarkFlood")
 	floodSpan = flag.Duration("flood-span", 7*time.Second, "the time the stranger takes to send them")
+	floodText = flag.Int("flood-text", 4000, "characters in each of the stranger's messages (Telegram allows 4096)")
 	settle    = flag.Duration("settle", 60*time.Second, "how long BenchmarkFlood waits for the replies to the flood to end")
 )
 
@@ -60,7 +61,7 @@ func BenchmarkFlood(b *testing.B) {
 	start := time.Now()
 	for i := range *flood {
 		time.Sleep(time.Until(start.Add(time.Duration(i) * *floodSpan / time.Duration(*flood))))
-		stranger.Send(fmt.Sprintf("let me in please, this is message %d of %d, I really want to answer questionnaires too", i+1, *flood))
+		stranger.Send(floodMessage(i))
 		if i == *flood/2 {
 			go func() {
 				t0 := time.Now()
@@ -104,7 +105,7 @@ func BenchmarkFlood(b *testing.B) {
 	waited := <-consented
 	stats := fake.Stats()
 	dropped := metric(b, addr, "imrbot_replies_dropped_total")
-	serve.stop(b)
+	stopTook, killed := serve.stop(b)
 
 	b.ReportMetric(rssBefore, "rss_before_MiB")
 	b.ReportMetric(rssApplied, "rss_applied_MiB")
@@ -114,13 +115,21 @@ func BenchmarkFlood(b *testing.B) {
 	b.ReportMetric(lastReply.Seconds(), "last_reply_s")
 	b.ReportMetric(float64(stats.TooManyRequests["sendMessage"]), "429s")
 	b.ReportMetric(ms(waited), "consumer_ms")
+	b.ReportMetric(stopTook.Seconds(), "stop_s")
 	b.ReportMetric(0, "ns/op")
 	b.Logf("%d messages from one stranger in %.1f s (the last applied %.0f ms after it was sent): resident memory %.1f MiB before, %.1f MiB once applied, %.1f MiB after the replies, peak %.1f MiB",
 		*flood, sent.Sub(start).Seconds(), ms(applied), rssBefore, rssApplied, rssAfter, peak)
 	b.Logf("the stranger got %d replies, the last %.1f s after the flood ended (still sending after %s: %v); %.0f replies dropped by imrbot; %d 429s from the fake; %d messages sent in all",
 		replies, lastReply.Seconds(), *settle, stillSending, dropped, stats.TooManyRequests["sendMessage"], stats.MessagesSent)
 	b.Logf("a consumer who started their chat halfway through the flood got the consent message in %.0f ms", ms(waited))
+	b.Logf("SIGTERM to exit: %.1f s (killed: %v)", stopTook.Seconds(), killed)
 	if s := strings.TrimSpace(serve.tail()); strings.Contains(s, "panic") {
 		b.Errorf("imrbot log:\n%s", s)
 	}
+}
+
+// floodMessage is the stranger's i-th message, -flood-text characters long.
+func floodMessage(i int) string {
+	text := fmt.Sprintf("let me in please, this is message %d of %d. ", i+1, *flood)
+	return text + strings.Repeat("I really want to answer questionnaires too. ", max(0, *floodText-len(text))/44+1)[:max(0, *floodText-len(text))]
 }

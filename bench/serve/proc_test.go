@@ -80,23 +80,28 @@ func startChild(b *testing.B, name, path string, env []string, args ...string) *
 	return c
 }
 
-// stop ends the child with SIGTERM and waits for it, killing it after 30 s.
-func (c *child) stop(b *testing.B) {
+// stop ends the child with SIGTERM and waits for it, killing it after 30 s
+// (an older build may take that long: -binary), and says how long it took
+// and whether it had to be killed. A clean stop ending in an error fails b.
+func (c *child) stop(b *testing.B) (took time.Duration, killed bool) {
 	select {
 	case <-c.exited:
-		return
+		return 0, false
 	default:
 	}
+	t0 := time.Now()
 	_ = c.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-c.exited:
 		if c.err != nil {
 			b.Errorf("%s: exit after SIGTERM: %v\n%s", c.name, c.err, c.tail())
 		}
+		return time.Since(t0), false
 	case <-time.After(30 * time.Second):
 		_ = c.cmd.Process.Kill()
 		<-c.exited
-		b.Errorf("%s: still running 30 s after SIGTERM", c.name)
+		b.Logf("%s: still running 30 s after SIGTERM: killed", c.name)
+		return time.Since(t0), true
 	}
 }
 
@@ -141,7 +146,14 @@ func (c *child) waitPolling(ctx context.Context, b *testing.B, fake *telegramfak
 // cpu is the processor time the child has used so far (user and system).
 func (c *child) cpu(b *testing.B) time.Duration {
 	b.Helper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
+	return processCPU(b, strconv.Itoa(c.cmd.Process.Pid))
+}
+
+// processCPU is the processor time a process (a pid, or "self") has used
+// so far, user and system.
+func processCPU(b *testing.B, pid string) time.Duration {
+	b.Helper()
+	data, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -153,6 +165,26 @@ func (c *child) cpu(b *testing.B) time.Duration {
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// machineCPU is the whole machine's processor time so far, busy and in
+// all (clock ticks of every core), from /proc/stat: what a phase's busy
+// cores are computed from, to show how much else ran meanwhile.
+func machineCPU(b *testing.B) (busy, total int64) {
+	b.Helper()
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	for i, f := range strings.Fields(line)[1:] {
+		n, _ := strconv.ParseInt(f, 10, 64)
+		total += n
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy, total
 }
 
 // memory is the child's resident memory now (VmRSS) and at its peak

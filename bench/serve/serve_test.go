@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,10 @@ type figures struct {
 	rate          float64 // answers per second
 	p50, p95, p99 time.Duration
 	cpu           time.Duration // the bot process's, while answering
+	// Cores busy while answering: the machine's, and the bot's and the
+	// benchmark's (the fake and the people) among them. The rest is
+	// PostgreSQL (for imrbot) and whatever else ran on the machine.
+	machine, ours float64
 }
 
 // BenchmarkServe measures the built imrbot binary, in a process of its own
@@ -56,11 +61,16 @@ func BenchmarkServe(b *testing.B) {
 	b.ReportMetric(ms(echo.p99), "echo_p99_ms")
 	b.ReportMetric(bot.rate/echo.rate, "rate/echo")
 	b.ReportMetric(float64(bot.p99)/float64(echo.p99), "p99/echo")
+	b.ReportMetric(echo.machine-echo.ours, "echo_other_cores")
+	b.ReportMetric(bot.machine-bot.ours, "other_cores")
 	b.ReportMetric(0, "ns/op")
-	b.Logf("imrbot: %d answers, %.0f/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %.2f ms of its processor time per answer",
-		bot.answers, bot.rate, ms(bot.p50), ms(bot.p95), ms(bot.p99), ms(bot.cpu)/float64(bot.answers))
-	b.Logf("tap echo: %d answers, %.0f/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %.2f ms of its processor time per answer",
-		echo.answers, echo.rate, ms(echo.p50), ms(echo.p95), ms(echo.p99), ms(echo.cpu)/float64(echo.answers))
+	for _, f := range []struct {
+		name string
+		figures
+	}{{"tap echo", echo}, {"imrbot", bot}} {
+		b.Logf("%s: %d answers, %.0f/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms; %.2f ms of its processor time per answer; cores busy: %.2f of the machine's %d, %.2f of them the bot's and the benchmark's",
+			f.name, f.answers, f.rate, ms(f.p50), ms(f.p95), ms(f.p99), ms(f.cpu)/float64(f.answers), f.machine, runtime.NumCPU(), f.ours)
+	}
 	b.Logf("imrbot / echo: rate %.2f, p99 %.2f", bot.rate/echo.rate, float64(bot.p99)/float64(echo.p99))
 }
 
@@ -166,7 +176,8 @@ func each(b *testing.B, n int, do func(i int) error) {
 func answerAll(ctx context.Context, b *testing.B, ps []*tap.Person, bot *child) figures {
 	b.Helper()
 	latencies := make([][]time.Duration, len(ps))
-	cpu0 := bot.cpu(b)
+	cpu0, self0 := bot.cpu(b), processCPU(b, "self")
+	busy0, total0 := machineCPU(b)
 	start := time.Now()
 	each(b, len(ps), func(i int) error {
 		p := ps[i]
@@ -183,10 +194,14 @@ func answerAll(ctx context.Context, b *testing.B, ps []*tap.Person, bot *child) 
 		return nil
 	})
 	elapsed := time.Since(start)
+	busy1, total1 := machineCPU(b)
+	cpu, self := bot.cpu(b)-cpu0, processCPU(b, "self")-self0
 	all := sortedConcat(latencies)
 	return figures{
 		answers: len(all), rate: float64(len(all)) / elapsed.Seconds(),
 		p50: percentile(all, 0.50), p95: percentile(all, 0.95), p99: percentile(all, 0.99),
-		cpu: bot.cpu(b) - cpu0,
+		cpu:     cpu,
+		machine: float64(busy1-busy0) / float64(total1-total0) * float64(runtime.NumCPU()),
+		ours:    (cpu + self).Seconds() / elapsed.Seconds(),
 	}
 }

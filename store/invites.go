@@ -7,11 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // This file holds invitations and linking: creating participants with
-// single-use invite codes (invites), and redeeming a code from a chat,
-// which links the chat to the participant (telegram_links).
+// single-use invite codes (invites), reissuing a participant's invitation,
+// and redeeming a code from a chat, which links the chat to the
+// participant (telegram_links) or, for a reissued one, moves their link to
+// the new chat.
 
 // roleLetters make participant codes readable: OSL-C-0042 is consumer 42 of
 // site OSL, OSL-K-0003 clinician (kliniker) 3, OSL-R-0001 coordinator 1.
@@ -124,7 +128,9 @@ type InviteLookup struct {
 	Status        string         `db:"status"`
 	ExpiresAt     time.Time      `db:"expires_at"`
 	RedeemedAt    sql.NullTime   `db:"redeemed_at"`
-	Erased        bool           `db:"erased"`
+	// Revoked: a reissued invitation replaced this one; it links nothing.
+	Revoked bool `db:"revoked"`
+	Erased  bool `db:"erased"`
 	// LinkedChatID is the chat the participant is linked to, if any.
 	LinkedChatID sql.NullInt64 `db:"linked_chat_id"`
 }
@@ -138,7 +144,8 @@ func (tx *Tx) LockInvite(ctx context.Context, inviteCode string) (_ *InviteLooku
 	var inv InviteLookup
 	err = tx.tx.GetContext(ctx, &inv, `
 		SELECT i.participant_id, p.code, p.role, p.lang, p.status, i.expires_at, i.redeemed_at,
-		       p.erased_at IS NOT NULL AS erased, l.chat_id AS linked_chat_id
+		       i.revoked_at IS NOT NULL AS revoked, p.erased_at IS NOT NULL AS erased,
+		       l.chat_id AS linked_chat_id
 		FROM invites i
 		JOIN participants p ON p.id = i.participant_id
 		LEFT JOIN telegram_links l ON l.participant_id = i.participant_id
@@ -169,7 +176,7 @@ func (tx *Tx) LinkChat(ctx context.Context, participantID, userID, chatID int64,
 	}
 	res, err := tx.tx.ExecContext(ctx, `
 		UPDATE invites SET redeemed_at = $2
-		WHERE participant_id = $1 AND redeemed_at IS NULL`, participantID, now)
+		WHERE participant_id = $1 AND redeemed_at IS NULL AND revoked_at IS NULL`, participantID, now)
 	if err != nil {
 		return err
 	}
@@ -202,4 +209,118 @@ func (tx *Tx) LinkChat(ctx context.Context, participantID, userID, chatID int64,
 		FROM sites s
 		WHERE p.id = $1 AND s.code = p.site AND p.status = 'invited'`, participantID, now)
 	return err
+}
+
+// Reissue replaces the unused invitations of the participant with code, at
+// now, by a new one expiring at expires, audited by actor: a lost link, or a lost
+// phone whose linked participant must move to a new chat (MoveLink).
+// linked tells whether a chat is linked to them now. ErrNotFound: no such
+// participant; ErrAlreadyWithdrawn: they withdrew; ErrErased: they withdrew
+// and their answers were erased. Nothing changes on an error.
+func (s *Store) Reissue(ctx context.Context, code string, now, expires time.Time, newCode func() (string, error), actor string) (_ Invitation, linked bool, err error) {
+	defer wrap(&err, "Store.Reissue(%q)", code)
+	var out Invitation
+	err = s.InTx(ctx, func(tx *Tx) error {
+		var p struct {
+			ID     int64  `db:"id"`
+			Status string `db:"status"`
+			Erased bool   `db:"erased"`
+			Linked bool   `db:"linked"`
+		}
+		// Locking the participant serialises two reissues of one person.
+		if err := tx.tx.GetContext(ctx, &p, `
+			SELECT id, status, erased_at IS NOT NULL AS erased,
+			       EXISTS (SELECT 1 FROM telegram_links WHERE participant_id = p.id) AS linked
+			FROM participants p WHERE code = $1 FOR UPDATE`, code); err != nil {
+			return notFound(err)
+		}
+		switch {
+		case p.Erased:
+			return ErrErased
+		case p.Status == questionnaires.StatusWithdrawn:
+			return ErrAlreadyWithdrawn
+		}
+		res, err := tx.tx.ExecContext(ctx, `
+			UPDATE invites SET revoked_at = $2
+			WHERE participant_id = $1 AND redeemed_at IS NULL AND revoked_at IS NULL`, p.ID, now)
+		if err != nil {
+			return err
+		}
+		revoked, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		invite, err := newCode()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO invites (code_hash, participant_id, expires_at) VALUES ($1, $2, $3)`,
+			hashInvite(invite), p.ID, expires); err != nil {
+			return err
+		}
+		linked = p.Linked
+		out = Invitation{ParticipantCode: code, InviteCode: invite}
+		return tx.Audit(ctx, actor, "invite.reissue", &p.ID, map[string]any{"code": code, "revoked": revoked, "linked": p.Linked})
+	})
+	return out, linked, err
+}
+
+// MoveLink redeems the participant's reissued invitation from chatID and
+// moves their link there: the old chat is a stranger's from now on, and
+// the conversation goes on where it was. It returns the new chat's
+// session, locked as Open locks it. The invite row must have been locked
+// by LockInvite in this transaction. ErrInviteTaken: the invitation was
+// redeemed meanwhile, the participant has no link any more, or the
+// Telegram user is linked to someone else; the transaction stays usable.
+func (c *ChatTx) MoveLink(ctx context.Context, participantID, userID, chatID int64, now time.Time) (_ *ChatSession, err error) {
+	defer wrap(&err, "ChatTx.MoveLink(%d)", participantID)
+	if _, err := c.tx.ExecContext(ctx, `SAVEPOINT move_link`); err != nil {
+		return nil, err
+	}
+	refuse := func() (*ChatSession, error) {
+		if _, err := c.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT move_link`); err != nil {
+			return nil, err
+		}
+		return nil, ErrInviteTaken
+	}
+	// The conversation row is the chat's lock (see Open): it is taken
+	// first, as every update takes it, and written so that an update of
+	// the old chat waiting for it reads the session again and finds none.
+	if _, err := c.tx.ExecContext(ctx, `
+		UPDATE conversations SET updated_at = $2 WHERE participant_id = $1`, participantID, now); err != nil {
+		return nil, err
+	}
+	for _, st := range []struct {
+		q    string
+		args []any
+	}{
+		{`UPDATE invites SET redeemed_at = $2
+		WHERE participant_id = $1 AND redeemed_at IS NULL AND revoked_at IS NULL`, []any{participantID, now}},
+		// The old chat's question cannot be edited in the new chat.
+		{`UPDATE telegram_links SET user_id = $2, chat_id = $3, linked_at = $4, prompt_message_id = NULL
+		WHERE participant_id = $1`, []any{participantID, userID, chatID, now}},
+	} {
+		res, err := c.tx.ExecContext(ctx, st.q, st.args...)
+		if isUniqueViolation(err) {
+			return refuse()
+		} else if err != nil {
+			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 0 {
+			return refuse()
+		}
+	}
+	// A chat that Telegram refused is behind them: the new one is reachable.
+	if _, err := c.tx.ExecContext(ctx, `
+		UPDATE participants SET status = 'active' WHERE id = $1 AND status = 'unreachable'`, participantID); err != nil {
+		return nil, err
+	}
+	var r openRow
+	if err := c.stmt(ctx, c.stmts.reload).GetContext(ctx, &r, chatID); err != nil {
+		return nil, err
+	}
+	return c.session(ctx, &r, chatID)
 }

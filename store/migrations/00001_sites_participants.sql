@@ -6,11 +6,11 @@
 -- are read in. participants: a person in the study (consumer, clinician or
 -- coordinator of a site), their language, status, baseline date and, for a
 -- consumer, their clinician. invites: single-use invite codes, stored only
--- as their SHA-256. telegram_links: the chat linked to a participant, and
--- the message asking the chat's current question (recorded after the
--- answer's transaction, many chats at once: telegram_links is never locked
--- by an answer). consents: every consent decision, kept when a participant
--- is erased.
+-- as their SHA-256, revoked when reissued. telegram_links: the chat linked
+-- to a participant, and the message asking the chat's current question
+-- (recorded after the answer's transaction, many chats at once:
+-- telegram_links is never locked by an answer). consents: every consent
+-- decision, kept when a participant is erased.
 
 -- +goose Up
 CREATE TABLE sites (
@@ -45,6 +45,9 @@ CREATE TABLE invites (
     participant_id bigint NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
     expires_at     timestamptz NOT NULL,
     redeemed_at    timestamptz,
+    -- Set when the invitation is replaced by a reissued one (imrbot invite
+    -- reissue): a revoked code links nothing.
+    revoked_at     timestamptz,
     created_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX invites_participant ON invites (participant_id);

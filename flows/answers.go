@@ -2,7 +2,10 @@ package flows
 
 import (
 	"errors"
+	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/imrbot/imrbot/questionnaires"
 )
@@ -49,8 +52,57 @@ func previousVisible(t *Task, item int) (int, bool) {
 	return 0, false
 }
 
-// cursorPos finds the question the cursor points at, if it is still open
-// and still asked (a task may have closed, an item turned invisible).
+// willAsk reports whether item i of t is asked of this person: its show_if
+// holds, or is not decided yet because the item it depends on is still
+// unanswered (and would itself be asked). A progress total counts these,
+// so it only ever shrinks as answers come in.
+func willAsk(t *Task, i int) bool {
+	q := t.Questionnaire
+	for {
+		c := q.Items[i].ShowIf
+		if c == nil {
+			return true
+		}
+		_, j, ok := q.Item(c.Item)
+		if !ok || j >= i {
+			return false
+		}
+		v, answered := t.Answers[c.Item]
+		if answered {
+			code, err := strconv.Atoi(strings.TrimSpace(deref(v)))
+			if v == nil || err != nil || !slices.Contains(c.In, code) {
+				return false
+			}
+		}
+		i = j
+	}
+}
+
+func deref(v *string) string {
+	if v == nil {
+		return ""
+	}
+	return *v
+}
+
+// progressOf is item's place among the items t will ask, and their number:
+// "3/15" counts only what this person is asked.
+func progressOf(t *Task, item int) (n, of int) {
+	for i := range t.Questionnaire.Items {
+		if i != item && !willAsk(t, i) {
+			continue
+		}
+		of++
+		if i <= item {
+			n++
+		}
+	}
+	return n, of
+}
+
+// cursorPos finds the question the cursor points at, if its timepoint is
+// still open and it is still asked (a task may have closed, an item turned
+// invisible). A completed task is reached only by /back from the next one.
 func (s *step) cursorPos() (pos, bool) {
 	c := s.st.Cursor
 	if c == nil || s.st.Phase != PhaseWalking {
@@ -58,7 +110,7 @@ func (s *step) cursorPos() (pos, bool) {
 	}
 	for ti := range s.tasks {
 		t := &s.tasks[ti]
-		if t.Key != c.Task || t.Completed {
+		if t.Key != c.Task {
 			continue
 		}
 		_, i, ok := t.Questionnaire.Item(c.Item)
@@ -76,6 +128,9 @@ func parseTyped(it *questionnaires.Item, text string, lang string) (string, stri
 	v, err := it.Validate(text)
 	if err == nil {
 		return v, ""
+	}
+	if code, ok := optionNamed(it, text, lang); ok {
+		return strconv.Itoa(code), ""
 	}
 	var ie *questionnaires.InputError
 	if !errors.As(err, &ie) {
@@ -96,6 +151,62 @@ func parseTyped(it *questionnaires.Item, text string, lang string) (string, stri
 		return "", render(lang, msgInputControl)
 	}
 	return "", render(lang, msgInputUnusable)
+}
+
+// optionNamed finds the choice option whose whole label, in the chat's
+// language, is text, ignoring case, accents and spacing; a label two
+// options share names neither.
+func optionNamed(it *questionnaires.Item, text, lang string) (int, bool) {
+	if it.Type != questionnaires.TypeChoice {
+		return 0, false
+	}
+	want := foldLabel(text)
+	if want == "" {
+		return 0, false
+	}
+	code, found := 0, 0
+	for _, o := range it.Options {
+		if l := o.Label.In(lang); l != "" && foldLabel(l) == want {
+			code, found = o.Code, found+1
+		}
+	}
+	if found != 1 {
+		return 0, false
+	}
+	return code, true
+}
+
+// foldLabel is text as a label comparison sees it: lower case, accents off
+// (å, æ and ø as a Norwegian types them without their keys: a, ae, o),
+// one space between words, typographic apostrophes plain.
+func foldLabel(text string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(strings.TrimSpace(text)) {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		if f, ok := accentFold[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var accentFold = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae",
+	'ç': "c", 'è': "e", 'é': "e", 'ê': "e", 'ë': "e",
+	'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ñ': "n",
+	'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o",
+	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y",
+	'’': "'", '‘': "'", '–': "-", '—': "-",
 }
 
 // codeList writes codes as "1, 2, 3 or 9".

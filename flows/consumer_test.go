@@ -42,7 +42,11 @@ func TestConsumerWalk(t *testing.T) {
 			want: []string{"✓ Skipped", "Questionnaire 2 of 2: Title q2 (2 questions).", "1/2 · Title q2"}},
 		// Required items cannot be skipped.
 		{ev: cmd("skip"), want: []string{"cannot be skipped", "1/2 · Title q2"}},
-		{ev: cmd("back"), want: []string{"first question of this questionnaire", "1/2"}},
+		// /back at q2's first item goes to q1's last (issue 11: it said
+		// there was nothing before); /resume comes back.
+		{ev: cmd("back"), want: []string{"Questionnaire 1 of 2: Title q1", "4/4 · Title q1", "Anything else?", "Your answer now: Skipped"},
+			not: []string{"first question of this questionnaire"}},
+		{ev: cmd("resume"), want: []string{"1/2 · Title q2"}, fx: []string{"StartTask 1/q2"}},
 		{ev: text("3"), fx: []string{"SaveAnswer 1/q2/q2_1=3"}, want: []string{"2/2"}},
 		{ev: text("4"), want: []string{"one of the numbers 1, 2 or 3", "2/2"}},
 		{ev: text("1"), fx: []string{"SaveAnswer 1/q2/q2_2=1", "CompleteTask 1/q2"}, phase: PhaseIdle,
@@ -59,9 +63,10 @@ func TestTextItemLimits(t *testing.T) {
 	}
 	play(t, s, []turn{
 		{ev: text("1"), anyFx: true},
-		{ev: text("2"), fx: []string{"SaveAnswer 1/q1/q1_2=2"}, want: []string{"4/4", "Anything else?"}, not: []string{"3/4"}},
-		{ev: text(string(long)), want: []string{"at most 1000 characters", "4/4"}},
-		{ev: text("   "), want: []string{"type an answer", "4/4"}},
+		// "No" rules q1_3 out: q1 asks three items (issue 11; was "4/4").
+		{ev: text("2"), fx: []string{"SaveAnswer 1/q1/q1_2=2"}, want: []string{"3/3", "Anything else?"}, not: []string{"3/4"}},
+		{ev: text(string(long)), want: []string{"at most 1000 characters", "3/3"}},
+		{ev: text("   "), want: []string{"type an answer", "3/3"}},
 		{ev: text("<b>bold</b> & _x_"), fx: []string{"SaveAnswer 1/q1/q1_4=<b>bold</b> & _x_", "CompleteTask 1/q1", "StartTask 1/q2"},
 			want: []string{"✓ <b>bold</b> & _x_"}},
 	})

@@ -40,8 +40,8 @@ type Task struct {
 	Key           TaskKey
 	Questionnaire *questionnaires.Questionnaire
 	// Answers maps item id to its current raw value; a nil value is a skip,
-	// an absent key an unanswered item. The engine never reads the answers
-	// of a completed task, and the bot does not load them.
+	// an absent key an unanswered item. A completed task's answers are
+	// read only when /back reaches it from the next questionnaire.
 	Answers   map[string]*string
 	Completed bool
 }

@@ -91,6 +91,10 @@ var chatMessages = map[MsgID]questionnaires.Text{
 		"en": "%s is complete. Thank you!",
 		"nb": "%s er fullført. Takk!",
 	},
+	msgOwnDoneRatingsOpen: {
+		"en": "Thank you! Your own questionnaires for %s are done. Your ratings of consumers are still open:",
+		"nb": "Takk! Dine egne skjemaer for %s er besvart. Vurderingene dine av brukere er fortsatt åpne:",
+	},
 	msgAllDone: {
 		"en": "Thank you! %s is complete: you have answered everything for now. We will send you a message when the next questionnaire is due.",
 		"nb": "Takk! %s er fullført: du har svart på alt for nå. Vi sender deg en melding når neste spørreskjema skal besvares.",
@@ -297,6 +301,7 @@ const (
 	msgIntroRating           MsgID = "intro_rating"
 	msgTimepointDone         MsgID = "timepoint_done"
 	msgAllDone               MsgID = "all_done"
+	msgOwnDoneRatingsOpen    MsgID = "own_done_ratings_open"
 	msgNothingDue            MsgID = "nothing_due"
 	msgInputNotAnOption      MsgID = "input_not_an_option"
 	msgOr                    MsgID = "or"

@@ -19,9 +19,10 @@ func (s *step) questionHead(p pos) string {
 		b.WriteString(t.Key.SubjectCode)
 		b.WriteString(" · ")
 	}
-	b.WriteString(strconv.Itoa(p.item + 1))
+	n, of := progressOf(t, p.item)
+	b.WriteString(strconv.Itoa(n))
 	b.WriteString("/")
-	b.WriteString(strconv.Itoa(len(q.Items)))
+	b.WriteString(strconv.Itoa(of))
 	b.WriteString(" · ")
 	b.WriteString(q.Title.In(lang))
 	if r := q.Recall.In(lang); r != "" {
@@ -124,11 +125,12 @@ func (s *step) intro(ti int) string {
 			}
 		}
 	}
+	_, asked := progressOf(t, 0)
 	var text string
 	if q.Subject == questionnaires.SubjectConsumer {
-		text = s.t(msgIntroRating, t.Key.SubjectCode, n, of, q.Title.In(lang), len(q.Items))
+		text = s.t(msgIntroRating, t.Key.SubjectCode, n, of, q.Title.In(lang), asked)
 	} else {
-		text = s.t(msgIntro, n, of, q.Title.In(lang), len(q.Items))
+		text = s.t(msgIntro, n, of, q.Title.In(lang), asked)
 	}
 	if in := q.Intro.In(lang); in != "" {
 		text += "\n" + in

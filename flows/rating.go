@@ -26,6 +26,16 @@ func (s *step) rateList(finished *int64) {
 	s.replies = append(s.replies, Reply{Kind: ReplySend, Text: s.t(msgRateList), Buttons: rows})
 }
 
+// ratingsOpen reports whether the clinician has any consumer left to rate.
+func (s *step) ratingsOpen() bool {
+	for _, r := range s.env.Ratees {
+		if r.Open > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // findRatee looks a consumer up among the clinician's own by code,
 // ignoring case.
 func (s *step) findRatee(code string) (Ratee, bool) {

@@ -16,8 +16,10 @@ func TestClinician(t *testing.T) {
 		{press: "I agree", fx: []string{"RecordConsent v1 true", "StartTask 1/prac"}, want: []string{"1/1 · Title prac", "Trained?"}},
 		{ev: cmd("help"), want: []string{"/rate CODE"}},
 		{ev: text("1"), fx: []string{"SaveAnswer 1/prac/prac_1=1", "CompleteTask 1/prac"}, phase: PhaseIdle,
-			want: []string{"Baseline is complete", "Consumers you still have to rate", "(OSL-C-0011 | r:OSL-C-0011)", "(OSL-C-0012 | r:OSL-C-0012)"},
-			not:  []string{"next questionnaire is due"}},
+			// Their own part is done, not the timepoint: the open ratings
+			// follow at once (issue 11: it said "Baseline is complete").
+			want: []string{"Your own questionnaires for Baseline are done", "Consumers you still have to rate", "(OSL-C-0011 | r:OSL-C-0011)", "(OSL-C-0012 | r:OSL-C-0012)"},
+			not:  []string{"next questionnaire is due", "Baseline is complete"}},
 		{ev: text("hi"), want: []string{"r:OSL-C-0011"}, phase: PhaseIdle},
 		{ev: cmd("rate", "OSL-C-9999"), want: []string{"not one of the consumers you rate"}},
 		{ev: tap("r:OSL-C-9999"), want: []string{"[notice prompt=false] That consumer is not on your list."}},
@@ -40,6 +42,21 @@ func TestClinician(t *testing.T) {
 	if s.st.Rating != nil {
 		t.Fatalf("still rating %d", *s.st.Rating)
 	}
+}
+
+// TestClinicianNothingToRate: a clinician with no rating open hears that
+// the timepoint is complete, once, after their own questionnaires.
+func TestClinicianNothingToRate(t *testing.T) {
+	s := newSim(t, testCatalog(), questionnaires.RoleClinician, "en")
+	s.ratees = nil
+	play(t, s, []turn{
+		{ev: cmd("start", "INV"), anyFx: true},
+		{ev: tap("c:yes"), anyFx: true},
+		{ev: text("yes"), fx: []string{"SaveAnswer 1/prac/prac_1=1", "CompleteTask 1/prac"}, phase: PhaseIdle,
+			want: []string{"Baseline is complete: you have answered everything for now"},
+			not:  []string{"Your own questionnaires", "no ratings to do"}},
+		{ev: cmd("rate"), want: []string{"no ratings to do right now"}},
+	})
 }
 
 // TestClinicianWithoutRateeTasks: when the adapter does not put the

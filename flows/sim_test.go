@@ -252,7 +252,8 @@ func (s *sim) step(ev Event) ([]Reply, []Effect) {
 			s.fail("walking with cursor %+v that is not an open question", st.Cursor)
 		}
 		if st.Seq != before.Seq {
-			progress := fmt.Sprintf("%d/%d ", i+1, len(s.task(st.Cursor.Task).Questionnaire.Items))
+			n, of := progressOf(s.task(st.Cursor.Task), i)
+			progress := fmt.Sprintf("%d/%d ", n, of)
 			if p := lastPrompt(replies); !strings.Contains(p.Text, progress) {
 				s.fail("last prompt %q is not the cursor's question (%s)", p.Text, progress)
 			}
@@ -302,8 +303,9 @@ func (s *sim) cursorOpen(st State) (int, bool) {
 	if st.Cursor == nil {
 		return 0, false
 	}
+	// A completed task is a question only after /back reached it.
 	t := s.task(st.Cursor.Task)
-	if t == nil || t.Completed {
+	if t == nil || t.Completed && s.backs == 0 {
 		return 0, false
 	}
 	_, i, ok := t.Questionnaire.Item(st.Cursor.Item)
@@ -419,7 +421,7 @@ func (s *sim) apply(e Effect) {
 
 func (s *sim) save(e SaveAnswer) {
 	t := s.task(e.Key)
-	if t == nil || t.Completed {
+	if t == nil || t.Completed && s.backs == 0 {
 		s.fail("SaveAnswer to a task that is not open: %+v", e.Key)
 		return
 	}

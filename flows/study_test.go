@@ -29,7 +29,8 @@ func answerCurrent(t *testing.T, s *sim, pick int) []Reply {
 	}
 	task := s.task(c.Task)
 	it, i, _ := task.Questionnaire.Item(c.Item)
-	progress := fmt.Sprintf("%d/%d", i+1, len(task.Questionnaire.Items))
+	n, of := progressOf(task, i)
+	progress := fmt.Sprintf("%d/%d", n, of)
 	if p := lastPrompt(s.last); !strings.Contains(p.Text, progress) {
 		t.Fatalf("prompt %q lacks progress %s", p.Text, progress)
 	}

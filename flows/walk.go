@@ -36,13 +36,18 @@ func (s *step) answer(p pos, value *string) {
 			"timepoint": t.Key.Timepoint, "item": it.ID,
 		}})
 	}
+	// The edit shows the question as it was asked: its progress before
+	// this answer changed what else will be asked.
+	head := s.questionHead(p)
 	t.Answers[it.ID] = value
-	s.editPrompt(s.questionHead(p) + "\n✓ " + s.display(it, value))
+	s.editPrompt(head + "\n✓ " + s.display(it, value))
 	if next, ok := firstUnanswered(t); ok {
 		s.ask(pos{p.task, next}, false)
 		return
 	}
-	s.complete(p.task)
+	if !t.Completed {
+		s.complete(p.task)
+	}
 	s.next()
 }
 
@@ -118,9 +123,10 @@ func (s *step) finish() {
 		s.send(s.t(msgRatingDone, last.SubjectCode, s.timepointLabel(last.Timepoint)))
 	case q != nil && q.Subject == questionnaires.SubjectSite:
 		s.send(s.t(msgSiteDone, s.timepointLabel(last.Timepoint)))
-	case q != nil && s.role() == questionnaires.RoleClinician:
-		// The list of consumers to rate follows: nothing is "done" yet.
-		s.send(s.t(msgTimepointDone, s.timepointLabel(last.Timepoint)))
+	case q != nil && s.role() == questionnaires.RoleClinician && s.ratingsOpen():
+		// Their own part is done, not the timepoint: the list of
+		// consumers still to rate follows at once (idle).
+		s.send(s.t(msgOwnDoneRatingsOpen, s.timepointLabel(last.Timepoint)))
 	case q != nil:
 		s.send(s.t(msgAllDone, s.timepointLabel(last.Timepoint)))
 	}
@@ -137,6 +143,9 @@ func (s *step) idle(justFinished bool) {
 	case questionnaires.RoleClinician:
 		finished := s.st.Rating
 		s.st.Rating = nil
+		if justFinished && finished == nil && !s.ratingsOpen() {
+			return // the closing message said everything is done
+		}
 		s.rateList(finished)
 	case questionnaires.RoleCoordinator:
 		if !justFinished {
@@ -214,8 +223,10 @@ func (s *step) skip() {
 	s.answer(p, nil)
 }
 
-// back asks the previous visible item of the current questionnaire again;
-// earlier questionnaires are finished and stay as they are.
+// back asks the previous visible item again: of the current
+// questionnaire, or at its first item the last visible item of the
+// previous questionnaire of the same timepoint and subject (finished or
+// not: its answer can still be changed while the timepoint is open).
 func (s *step) back() {
 	p, ok := s.cursorPos()
 	if !ok {
@@ -223,13 +234,32 @@ func (s *step) back() {
 		s.resume()
 		return
 	}
-	prev, ok := previousVisible(&s.tasks[p.task], p.item)
-	if !ok {
-		s.send(s.t(msgBackAtFirst))
-		s.ask(p, false)
+	if prev, ok := previousVisible(&s.tasks[p.task], p.item); ok {
+		s.ask(pos{p.task, prev}, false)
 		return
 	}
-	s.ask(pos{p.task, prev}, false)
+	if before, ok := s.previousQuestion(p.task); ok {
+		s.ask(before, true)
+		return
+	}
+	s.send(s.t(msgBackAtFirst))
+	s.ask(p, false)
+}
+
+// previousQuestion is the last visible item of the questionnaire before
+// task ti in the battery of the same subject and timepoint.
+func (s *step) previousQuestion(ti int) (pos, bool) {
+	k := s.tasks[ti].Key
+	for i := ti - 1; i >= 0; i-- {
+		o := &s.tasks[i]
+		if o.Key.SubjectID != k.SubjectID || o.Key.Timepoint != k.Timepoint {
+			continue
+		}
+		if last, ok := previousVisible(o, len(o.Questionnaire.Items)); ok {
+			return pos{i, last}, true
+		}
+	}
+	return pos{}, false
 }
 
 // answerButton answers the current question with an option button.

@@ -24,16 +24,75 @@ func TestBackAndShowIf(t *testing.T) {
 		{ev: text("3"), fx: []string{"SaveAnswer 1/q1/q1_1=3", "Audit answer_changed"}, want: []string{"✓ 3 - Often", "4/4"}},
 		{ev: cmd("back"), want: []string{"3/4"}},
 		{ev: cmd("back"), want: []string{"2/4"}},
-		// "No" hides q1_3: the walk goes straight to q1_4.
-		{press: "2 - No", fx: []string{"SaveAnswer 1/q1/q1_2=2", "Audit answer_changed"}, want: []string{"4/4"}, not: []string{"3/4"}},
+		// "No" hides q1_3: the walk goes straight to q1_4, and progress
+		// counts only the items still asked (issue 11: was "4/4").
+		{press: "2 - No", fx: []string{"SaveAnswer 1/q1/q1_2=2", "Audit answer_changed"}, want: []string{"✓ 2 - No", "3/3 · Title q1", "Anything else?"}, not: []string{"3/4", "4/4"}},
 		// /back from q1_4 skips the hidden item.
-		{ev: cmd("back"), want: []string{"2/4", "Your answer now: 2 - No"}, not: []string{"3/4"}},
+		{ev: cmd("back"), want: []string{"2/3", "Your answer now: 2 - No"}, not: []string{"3/4"}},
 		// The same answer again is stored (a new row) without an audit entry.
-		{ev: text("2"), fx: []string{"SaveAnswer 1/q1/q1_2=2"}, want: []string{"4/4"}},
+		{ev: text("2"), fx: []string{"SaveAnswer 1/q1/q1_2=2"}, want: []string{"3/3"}},
 		{ev: text("fine"), fx: []string{"SaveAnswer 1/q1/q1_4=fine", "CompleteTask 1/q1", "StartTask 1/q2"}},
-		// Finished questionnaires are not reopened by /back.
-		{ev: cmd("back"), want: []string{"first question of this questionnaire", "1/2 · Title q2"}},
+		// /back at a questionnaire's first item goes to the previous
+		// questionnaire of the timepoint, its last item (issue 11: it used
+		// to say there was nothing before).
+		{ev: cmd("back"), want: []string{"Questionnaire 1 of 2: Title q1", "3/3 · Title q1", "Anything else?", "Your answer now: fine"},
+			not: []string{"first question of this questionnaire"}},
+		{ev: cmd("back"), want: []string{"2/3 · Title q1", "Your answer now: 2 - No"}},
+		{ev: cmd("resume"), want: []string{"Questionnaire 2 of 2", "1/2 · Title q2"}, fx: []string{"StartTask 1/q2"}},
+		{ev: cmd("back"), want: []string{"3/3 · Title q1"}},
+		// A changed answer in the finished questionnaire is stored (and
+		// audited); it is not completed again, and the walk goes on where
+		// it was.
+		{ev: text("better"), fx: []string{"SaveAnswer 1/q1/q1_4=better", "Audit answer_changed", "StartTask 1/q2"},
+			want: []string{"✓ better", "Questionnaire 2 of 2", "1/2 · Title q2"}},
 	})
+}
+
+// TestProgressCountsAskedItems: "n/of" counts the items this person will
+// be asked: a show_if item is counted until the answer it depends on rules
+// it out, and never after.
+func TestProgressCountsAskedItems(t *testing.T) {
+	s := enrolled(t, "en")
+	play(t, s, []turn{
+		{ev: text("1"), want: []string{"2/4 · Title q1"}, anyFx: true},
+		{ev: text("2"), want: []string{"✓ 2 - No", "3/3 · Title q1"}, not: []string{"4/4"}, anyFx: true},
+		{ev: cmd("back"), want: []string{"2/3"}},
+		{press: "1 - Yes", want: []string{"3/4 · Title q1", "Hours a week?"}, anyFx: true},
+	})
+}
+
+// TestTypedLabels: typing an option's whole label, in any case, with or
+// without accents, answers like its code; part of a label, another
+// language's label or a label two options share does not, and changes
+// nothing.
+func TestTypedLabels(t *testing.T) {
+	s := enrolled(t, "en")
+	play(t, s, []turn{
+		{ev: text("some"), want: []string{"type one of the numbers 1, 2 or 3"}, phase: PhaseWalking},
+		{ev: text("Aldri"), want: []string{"type one of the numbers"}},
+		{ev: text("  SOMETIMES "), fx: []string{"SaveAnswer 1/q1/q1_1=2"}, want: []string{"✓ 2 - Sometimes", "2/4"}},
+		{ev: text("yes"), fx: []string{"SaveAnswer 1/q1/q1_2=1"}, want: []string{"✓ 1 - Yes", "3/4"}},
+	})
+	n := enrolled(t, "nb")
+	play(t, n, []turn{
+		{ev: text("noen  GANGER"), fx: []string{"SaveAnswer 1/q1/q1_1=2"}},
+		{ev: text("Nei"), fx: []string{"SaveAnswer 1/q1/q1_2=2"}},
+	})
+	it := &questionnaires.Item{ID: "x", Type: questionnaires.TypeChoice, Options: []questionnaires.Option{
+		{Code: 1, Label: tx("Poorly", "Dårlig")}, {Code: 2, Label: tx("Same", "Lik")}, {Code: 3, Label: tx("Same", "Lik")},
+	}}
+	for _, c := range []struct {
+		text, lang string
+		code       int
+		ok         bool
+	}{
+		{"darlig", "nb", 1, true}, {"DÅRLIG", "nb", 1, true}, {"dårlig", "en", 0, false},
+		{"same", "en", 0, false}, {"poor", "en", 0, false}, {"", "en", 0, false},
+	} {
+		if code, ok := optionNamed(it, c.text, c.lang); code != c.code || ok != c.ok {
+			t.Errorf("optionNamed(%q, %s) = %d, %v; want %d, %v", c.text, c.lang, code, ok, c.code, c.ok)
+		}
+	}
 }
 
 // TestStaleButtons: taps on earlier messages, second taps and forged data
@@ -80,14 +139,16 @@ func TestResume(t *testing.T) {
 	s := enrolled(t, "en")
 	play(t, s, []turn{
 		{ev: text("1"), anyFx: true},
-		{ev: text("2"), anyFx: true, want: []string{"4/4"}},
+		// "No" rules q1_3 out, so q1 asks three items (issue 11: progress
+		// counts only what is asked; was "4/4" and "1/4").
+		{ev: text("2"), anyFx: true, want: []string{"3/3"}},
 		{ev: cmd("back")},
-		{ev: cmd("back"), want: []string{"1/4"}},
-		{ev: cmd("resume"), want: []string{"4/4", "Anything else?"}, not: []string{"Questionnaire 1"}},
+		{ev: cmd("back"), want: []string{"1/3"}},
+		{ev: cmd("resume"), want: []string{"3/3", "Anything else?"}, not: []string{"Questionnaire 1"}},
 	})
 	old, _ := s.button("Skip")
 	play(t, s, []turn{
-		{ev: tap(questionnaires.CallbackStart), want: []string{"4/4"}},
+		{ev: tap(questionnaires.CallbackStart), want: []string{"3/3"}},
 		{ev: tap(old.Data), want: []string{"already answered"}},
 		{press: "Skip", fx: []string{"SaveAnswer 1/q1/q1_4=<skip>", "CompleteTask 1/q1", "StartTask 1/q2"}},
 	})
@@ -117,7 +178,8 @@ func TestLanguage(t *testing.T) {
 		{ev: cmd("language"), want: []string{"(English | l:en)", "(Norsk (bokmål) | l:nb)"}, phase: PhaseLanguage},
 		{press: "Norsk", fx: []string{"SetLanguage nb"}, phase: PhaseWalking,
 			want: []string{"✓ Norsk (bokmål)", "Jeg skriver på norsk.", "2/4 · Tittel q1", "Jobber du?", "(1 - Ja |"}},
-		{ev: text("ja"), want: []string{"Trykk på en knapp, eller skriv et av tallene 1 eller 2."}},
+		// "ja" would answer now (a typed label), so an unusable word.
+		{ev: text("kanskje"), want: []string{"Trykk på en knapp, eller skriv et av tallene 1 eller 2."}},
 		{ev: cmd("language")},
 		{ev: text("english"), fx: []string{"SetLanguage en"}, want: []string{"2/4 · Title q1", "Do you work?"}},
 		// Another command leaves the menu.

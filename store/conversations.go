@@ -100,9 +100,9 @@ type ChatSession struct {
 	LastMessageAt   sql.NullTime
 	PromptMessageID sql.NullInt64
 	// Own are the participant's assessments of themselves (a coordinator's
-	// of their site), with the current answers of those still open (the
-	// chat never reads a completed one's). Ratings of others are read with
-	// Assessments.
+	// of their site), with their current answers (completed ones' too:
+	// /back reaches the previous questionnaire of a timepoint). Ratings of
+	// others are read with Assessments.
 	Own []*Assessment
 }
 
@@ -125,7 +125,7 @@ func selectSession(chatID string) string {
 		       (SELECT coalesce(json_agg(json_build_object(
 		                   'id', a.id, 'subject_id', a.subject_id, 'questionnaire', a.questionnaire,
 		                   'version', a.version, 'timepoint', a.timepoint, 'status', a.status,
-		                   'answers', CASE WHEN a.status IN ('open', 'in_progress') THEN (
+		                   'answers', CASE WHEN a.status IN ('open', 'in_progress', 'completed') THEN (
 		                       SELECT json_object_agg(x.item, x.value) FROM (
 		                           SELECT DISTINCT ON (item) item, value FROM answers
 		                           WHERE assessment_id = a.id ORDER BY item, id DESC) x) END)

@@ -48,7 +48,12 @@ func (s *step) run() bool {
 		s.send(s.tBoth(msgInviteNeeded))
 		return false
 	}
+	stored := s.st.Phase
 	s.normalize()
+	if s.reconsentDue(stored) {
+		s.consentPrompt()
+		return true
+	}
 	switch s.st.Phase {
 	case PhaseWithdrawn:
 		s.withdrawnEvent()
@@ -113,11 +118,12 @@ func (s *step) normalize() {
 	}
 }
 
-// needsConsent: consumers and clinicians consent before anything else;
-// coordinators are staff, not research participants.
+// needsConsent: consumers and clinicians consent before anything else,
+// and again when the study's consent version changes; coordinators are
+// staff, not research participants.
 func (s *step) needsConsent() bool {
 	p := s.env.Participant
-	return p != nil && p.Role != questionnaires.RoleCoordinator && p.ConsentVersion == ""
+	return p != nil && p.Role != questionnaires.RoleCoordinator && (p.ConsentVersion == "" || s.reconsenting())
 }
 
 // role is the participant's role, or the invited role during /start.

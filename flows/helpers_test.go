@@ -55,8 +55,15 @@ func testCatalog() *questionnaires.Catalog {
 	)
 	return &questionnaires.Catalog{
 		Questionnaires: map[string]*questionnaires.Questionnaire{"q1": q1, "q2": q2, "prac": prac, "rate": rate, "site": site},
+		Study: questionnaires.Study{
+			Wording:           questionnaires.WordingValidated,
+			Consent:           questionnaires.Consent{Version: "v1", Text: tx("Consent text.", "Samtykketekst.")},
+			Contact:           tx("Kari, 22 00 00 00", "Kari, tlf. 22 00 00 00"),
+			EthicsApproval:    tx("REK 1", "REK 1"),
+			DataController:    tx("The hospital", "Sykehuset"),
+			InformationLetter: tx("https://example.org/en", "https://example.org/nb"),
+		},
 		Protocol: questionnaires.Protocol{
-			Consent: questionnaires.Consent{Version: "v1", Text: tx("Consent text.", "Samtykketekst.")},
 			Timepoints: []questionnaires.Timepoint{
 				{ID: "baseline", Label: tx("Baseline", "Oppstart"), ClosesAfterDays: 60},
 				{ID: "m12", Label: tx("12 months", "12 måneder"), Months: 12, OpensBeforeDays: 14, ClosesAfterDays: 60},

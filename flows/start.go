@@ -79,27 +79,70 @@ func (s *step) restart() {
 	}
 }
 
-// consentText is the protocol's consent text in the chat's language.
+// consentText is the study's consent text in the chat's language.
 func (s *step) consentText() string {
 	if s.env.Catalog != nil {
-		if t := s.env.Catalog.Protocol.Consent.Text.In(s.lang()); t != "" {
+		if t := s.env.Catalog.Study.Consent.Text.In(s.lang()); t != "" {
 			return t
 		}
 	}
 	return s.t(msgConsentMissing)
 }
 
+// studyInfo is the study information shown below the consent text: whom to
+// contact, the ethics approval, the data controller and the information
+// letter, so the consent is given knowing them.
+func (s *step) studyInfo() string {
+	if s.env.Catalog == nil {
+		return ""
+	}
+	st, lang := &s.env.Catalog.Study, s.lang()
+	return "\n\n" + s.t(msgStudyInfo, st.Contact.In(lang), st.EthicsApproval.In(lang),
+		st.DataController.In(lang), st.InformationLetter.In(lang))
+}
+
+// contact is whom the study text names for questions.
+func (s *step) contact() string {
+	if s.env.Catalog == nil {
+		return ""
+	}
+	return s.env.Catalog.Study.Contact.In(s.lang())
+}
+
+// consentVersion is the version of the consent the study asks for now.
 func (s *step) consentVersion() string {
 	if s.env.Catalog == nil {
 		return ""
 	}
-	return s.env.Catalog.Protocol.Consent.Version
+	return s.env.Catalog.Study.Consent.Version
 }
 
-// consentPrompt asks for consent with the accept and decline buttons.
+// reconsenting: the participant agreed to an older version of the consent
+// than the study's, and must be asked again before anything else.
+func (s *step) reconsenting() bool {
+	p := s.env.Participant
+	cur := s.consentVersion()
+	return p != nil && p.ConsentVersion != "" && cur != "" && p.ConsentVersion != cur
+}
+
+// reconsentDue: this event is the first since the consent changed, so it is
+// answered with the new consent whatever it was (an answer, a tap on a
+// reminder): the participant is asked again at their next message.
+func (s *step) reconsentDue(stored Phase) bool {
+	return s.reconsenting() && stored != PhaseConsent && stored != PhaseLanguage &&
+		s.st.Phase == PhaseConsent
+}
+
+// consentPrompt asks for consent with the accept and decline buttons; a
+// participant who agreed to an older version is told why they are asked
+// again.
 func (s *step) consentPrompt() {
 	s.st.Phase = PhaseConsent
-	s.menu(s.consentText()+"\n\n"+s.t(msgConsentHint), [][]Button{
+	text := s.consentText() + s.studyInfo() + "\n\n" + s.t(msgConsentHint)
+	if s.reconsenting() {
+		text = s.t(msgReconsent) + "\n\n" + text
+	}
+	s.menu(text, [][]Button{
 		{{Text: s.t(msgConsentYes), Data: questionnaires.CallbackConsentYes}},
 		{{Text: s.t(msgConsentNo), Data: questionnaires.CallbackConsentNo}},
 	})
@@ -107,22 +150,35 @@ func (s *step) consentPrompt() {
 
 // consent records the decision. Agreeing starts the first open
 // questionnaire at once; declining stores the decision and nothing else.
+// Declining a new version of the consent stops participation there: the
+// answers already given are kept, and the message says so.
 func (s *step) consent(agreed bool) {
+	again := s.reconsenting()
 	s.effect(RecordConsent{Version: s.consentVersion(), Agreed: agreed})
 	choice := msgConsentNo
 	if agreed {
 		choice = msgConsentYes
 	}
-	s.editPrompt(s.consentText() + "\n✓ " + s.t(choice))
+	// The edited message keeps the study information: it is where the
+	// participant finds the contact later.
+	s.editPrompt(s.consentText() + "\n✓ " + s.t(choice) + s.studyInfo())
 	if !agreed {
 		s.st.Phase = PhaseDeclined
 		s.st.Cursor = nil
-		s.send(s.t(msgDeclined))
+		if again {
+			s.send(s.t(msgReconsentDeclined, s.contact()))
+		} else {
+			s.send(s.t(msgDeclinedContact, s.contact()))
+		}
 		return
 	}
 	s.st.Phase = PhaseWalking
 	s.st.Cursor = nil
-	s.send(s.t(msgConsentThanks))
+	if again {
+		s.send(s.t(msgReconsentThanks))
+	} else {
+		s.send(s.t(msgConsentThanks))
+	}
 	s.next()
 }
 
@@ -133,5 +189,5 @@ func (s *step) declinedEvent() {
 		s.notice(msgDeclinedNotice)
 		return
 	}
-	s.send(s.t(msgDeclined))
+	s.send(s.t(msgDeclinedContact, s.contact()))
 }

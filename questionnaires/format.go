@@ -194,7 +194,7 @@ func (r *reader) score(n *yaml.Node) Score {
 	return s
 }
 
-// parseProtocol reads the protocol file: consent, timepoints, batteries.
+// parseProtocol reads the protocol file: timepoints and batteries.
 func parseProtocol(file string, data []byte) (*Protocol, []Problem) {
 	r := &reader{file: file}
 	root := r.document(data)
@@ -202,20 +202,15 @@ func parseProtocol(file string, data []byte) (*Protocol, []Problem) {
 		return nil, r.problems
 	}
 	if root.Kind != yaml.MappingNode {
-		r.errorf(root.Line, "the protocol must be a mapping of keys (consent, timepoints, batteries)")
+		r.errorf(root.Line, "the protocol must be a mapping of keys (timepoints, batteries)")
 		return nil, r.problems
 	}
 	f := r.mapping(root, "protocol", "consent", "timepoints", "batteries")
 	p := &Protocol{Source: file}
 	if e, ok := f["consent"]; ok {
-		cf := r.mapping(e.val, "consent", "version", "text")
-		p.Consent = Consent{
-			Version: r.str(cf["version"].val, "consent: version"),
-			Text:    r.text(cf["text"].val, "consent: text"),
-			Line:    e.line,
-		}
-	} else {
-		r.errorf(root.Line, "protocol: consent is missing")
+		// The consent moved to the study text, beside the contact details
+		// it is shown with; an older protocol file says where it went.
+		r.errorf(e.line, "protocol: the consent is now in %s, with the study's contact, ethics approval, data controller and information letter", StudyFile)
 	}
 	for _, c := range r.seq(f["timepoints"].val, "timepoints") {
 		tf := r.mapping(c, "timepoint", "id", "label", "months", "opens_before_days", "closes_after_days")

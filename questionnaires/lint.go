@@ -69,7 +69,8 @@ func lintCatalog(c *Catalog) []Problem {
 	for _, id := range slices.Sorted(maps.Keys(c.Questionnaires)) {
 		ps = append(ps, lintQuestionnaire(c.Questionnaires[id])...)
 	}
-	return append(ps, lintProtocol(&c.Protocol, c.Questionnaires)...)
+	ps = append(ps, lintProtocol(&c.Protocol, c.Questionnaires)...)
+	return append(ps, lintStudy(&c.Study)...)
 }
 
 func lintQuestionnaire(q *Questionnaire) []Problem {
@@ -293,10 +294,6 @@ func lintProtocol(p *Protocol, qs map[string]*Questionnaire) []Problem {
 	if p.Source == "" {
 		return []Problem{{File: file, Msg: "the study has no protocol"}}
 	}
-	if p.Consent.Version == "" {
-		l.errorf(p.Consent.Line, "consent: version is missing")
-	}
-	l.text(p.Consent.Line, "consent: text", p.Consent.Text, true)
 	if len(p.Timepoints) == 0 {
 		l.errorf(1, "the protocol has no timepoints")
 	}

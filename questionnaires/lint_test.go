@@ -33,7 +33,7 @@ func TestLintFixtures(t *testing.T) {
 			`broken.yaml:63: score total: band low (min 0) is out of order: list bands from the lowest min up`,
 		}},
 		{"protocol", []string{
-			`protocol.yaml:1: consent: text has no nb translation`,
+			`protocol.yaml:1: protocol: the consent is now in study.yaml, with the study's contact, ethics approval, data controller and information letter`,
 			`protocol.yaml:11: timepoint m6: months must be a whole number, not "six"`,
 			`protocol.yaml:13: battery consumer/self: unknown timepoint "m24"`,
 			`protocol.yaml:13: battery consumer/self: unknown questionnaire "no-such-questionnaire"`,

@@ -20,13 +20,14 @@ import (
 var defaults embed.FS
 
 // ProtocolFile is the name of the protocol file, in defs/ and in an override
-// directory; every other *.yaml or *.yml file holds one questionnaire.
+// directory; with StudyFile, every other *.yaml or *.yml file holds one
+// questionnaire.
 const ProtocolFile = "protocol.yaml"
 
 // Load returns the embedded study with the definitions in dir laid over it
 // (dir "" loads the embedded study alone). A file in dir replaces the
 // embedded questionnaire with the same id, adds a new one, or, named
-// protocol.yaml, replaces the protocol. A study with any lint problem is
+// protocol.yaml or study.yaml, replaces the protocol or the study text. A study with any lint problem is
 // refused with a *LoadError, so the bot never asks a broken questionnaire.
 func Load(dir string) (*Catalog, error) {
 	var over fs.FS
@@ -80,6 +81,9 @@ func overlay(base layer, baseProblems []Problem, over fs.FS, prefix string) (*Ca
 	if base.protocol != nil {
 		c.Protocol = *base.protocol
 	}
+	if base.study != nil {
+		c.Study = *base.study
+	}
 	if over != nil {
 		top, more := readLayer(over, ".", prefix)
 		problems = append(problems, more...)
@@ -93,6 +97,9 @@ func overlay(base layer, baseProblems []Problem, over fs.FS, prefix string) (*Ca
 		if top.protocol != nil {
 			c.Protocol = *top.protocol
 		}
+		if top.study != nil {
+			c.Study = *top.study
+		}
 	}
 	problems = append(problems, lintCatalog(c)...)
 	return c, sortProblems(problems)
@@ -102,6 +109,7 @@ func overlay(base layer, baseProblems []Problem, over fs.FS, prefix string) (*Ca
 type layer struct {
 	questionnaires map[string]*Questionnaire
 	protocol       *Protocol
+	study          *Study
 }
 
 func readLayer(fsys fs.FS, dir, prefix string) (layer, []Problem) {
@@ -132,6 +140,18 @@ func readLayer(fsys fs.FS, dir, prefix string) (layer, []Problem) {
 			}
 			if p != nil {
 				l.protocol = p
+			}
+			continue
+		}
+		if name == StudyFile || name == "study.yml" {
+			st, more := parseStudy(file, data)
+			problems = append(problems, more...)
+			if st != nil && l.study != nil {
+				problems = append(problems, Problem{File: file, Line: 1,
+					Msg: "a second study text file; keep one study.yaml"})
+			}
+			if st != nil {
+				l.study = st
 			}
 			continue
 		}

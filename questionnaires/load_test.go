@@ -104,14 +104,15 @@ func TestDefaultStructure(t *testing.T) {
 }
 
 func TestDefaultProtocol(t *testing.T) {
-	p := loadDefaults(t).Protocol
+	c := loadDefaults(t)
+	p, consent := c.Protocol, c.Study.Consent
 	for _, want := range []string{"Telegram", "/withdraw", "voluntary"} {
-		if !strings.Contains(p.Consent.Text["en"], want) {
+		if !strings.Contains(consent.Text["en"], want) {
 			t.Errorf("consent text (en) does not mention %q", want)
 		}
 	}
 	for _, want := range []string{"Telegram", "/withdraw", "frivillig"} {
-		if !strings.Contains(p.Consent.Text["nb"], want) {
+		if !strings.Contains(consent.Text["nb"], want) {
 			t.Errorf("consent text (nb) does not mention %q", want)
 		}
 	}

@@ -133,19 +133,11 @@ type Band struct {
 	Line  int     `json:"-"` // line in its source file, for lint messages
 }
 
-// Protocol is the study protocol: consent, timepoints, and who answers what.
+// Protocol is the study protocol: timepoints, and who answers what.
 type Protocol struct {
-	Consent    Consent     `json:"consent"`
 	Timepoints []Timepoint `json:"timepoints"`
 	Batteries  []Battery   `json:"batteries"`
 	Source     string      `json:"-"` // file it was loaded from
-}
-
-// Consent is the versioned consent text participants agree to.
-type Consent struct {
-	Version string `json:"version"`
-	Text    Text   `json:"text"`
-	Line    int    `json:"-"` // line in its source file, for lint messages
 }
 
 // Timepoint is a data collection point relative to the baseline date.
@@ -171,8 +163,10 @@ type Battery struct {
 	Line           int      `json:"-"` // line in its source file, for lint messages
 }
 
-// Catalog is a loaded study: every questionnaire by id and the protocol.
+// Catalog is a loaded study: every questionnaire by id, the protocol, and
+// the study text (consent and study information).
 type Catalog struct {
 	Questionnaires map[string]*Questionnaire
 	Protocol       Protocol
+	Study          Study
 }

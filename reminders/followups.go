@@ -95,7 +95,9 @@ func followUpsOf(ctx context.Context, st *store.Store, c *questionnaires.Catalog
 		today := questionnaires.Today(now, questionnaires.Location(s.Timezone))
 		for _, tp := range c.Protocol.Timepoints {
 			w := tp.Window(s.BaselineDate.Time)
-			if !w.OpenOn(today) || (w.AtConsent && !begun(s)) {
+			// Someone who declined in the chat is not in the study,
+			// whatever their baseline date.
+			if !w.OpenOn(today) || (w.AtConsent && !begun(s)) || (needsConsent(s.Role) && !s.InStudy) {
 				continue
 			}
 			m := missingFor(&c.Protocol, s, tp.ID, bySubject[s.ID])
@@ -141,10 +143,12 @@ func reachable(p *store.ScheduleParticipant) bool {
 	return p != nil && p.Status == questionnaires.StatusActive && p.ChatID.Valid && (!needsConsent(p.Role) || p.Consented)
 }
 
-// begun: a baseline opens at consent (coordinators: when their chat is linked).
+// begun: a baseline opens at consent, in the chat or on paper (a baseline
+// date given at invitation), linked or not; a coordinator's when their
+// chat is linked.
 func begun(s *store.ScheduleParticipant) bool {
 	if needsConsent(s.Role) {
-		return s.Consented
+		return s.InStudy
 	}
 	return s.ChatID.Valid
 }

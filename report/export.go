@@ -10,8 +10,9 @@ import (
 	"github.com/imrbot/imrbot/store"
 )
 
-// LongColumns are the long export's exact columns.
-var LongColumns = []string{"participant", "respondent", "site", "questionnaire", "version", "timepoint", "item", "value", "answered_at"}
+// LongColumns are the long export's exact columns: the contract's, then
+// source (chat or paper), which imrbot answers import reads back.
+var LongColumns = []string{"participant", "respondent", "site", "questionnaire", "version", "timepoint", "item", "value", "answered_at", "source"}
 
 // LongTable is the long export: one row per current answer, value as
 // stored (the option code chosen, or the number or text typed; never
@@ -64,7 +65,7 @@ func LongTable(d *store.ExportData, cat *questionnaires.Catalog) *Table {
 	for _, a := range answers {
 		t.Rows = append(t.Rows, []string{
 			a.Participant, a.Respondent, a.Site, a.Questionnaire, a.Version, a.Timepoint,
-			a.Item, a.Value.String, a.AnsweredAt.UTC().Format(time.RFC3339),
+			a.Item, a.Value.String, a.AnsweredAt.UTC().Format(time.RFC3339), a.Source,
 		})
 	}
 	for _, q := range order {
@@ -119,6 +120,9 @@ func longVariables(d *store.ExportData, cat *questionnaires.Catalog, order []*qu
 		{Name: "item", Label: "Item id within the questionnaire", Type: TypeString},
 		{Name: "value", Label: "Raw answer: the option code chosen, or the number or text typed; empty when skipped (see the item rows below)", Type: TypeString},
 		{Name: "answered_at", Label: "When the answer was given (UTC)", Type: TypeDateTime},
+		{Name: "source", Label: "Where the answer came from: the chat, or paper loaded with imrbot answers import", Type: TypeString,
+			Allowed: store.SourceChat + ";" + store.SourcePaper, ValueLabels: []ValueLabel{
+				{store.SourceChat, "Answered in the chat"}, {store.SourcePaper, "Collected on paper and imported"}}},
 	}
 }
 

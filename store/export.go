@@ -28,7 +28,15 @@ type ExportAnswer struct {
 	// Value is the raw answer; NULL records a skip.
 	Value      sql.NullString `db:"value"`
 	AnsweredAt time.Time      `db:"answered_at"`
+	// Source is where the answer came from: SourceChat or SourcePaper.
+	Source string `db:"source"`
 }
+
+// Where an answer came from, as the long export's source column says.
+const (
+	SourceChat  = "chat"  // typed or tapped in the chat
+	SourcePaper = "paper" // collected on paper and loaded by imrbot answers import
+)
 
 // CompletionCount counts the assessments of one questionnaire at one
 // timepoint about the participants of one site, by status.
@@ -48,7 +56,7 @@ type SiteEnrolment struct {
 	Role         string `db:"role"`
 	Participants int    `db:"participants"` // invited, whatever happened since
 	Linked       int    `db:"linked"`       // redeemed their invite
-	Consented    int    `db:"consented"`    // agreed to take part at least once
+	Consented    int    `db:"consented"`    // in the study: agreed in the chat, or on paper (see inStudySQL)
 	Withdrawn    int    `db:"withdrawn"`
 	Erased       int    `db:"erased"` // withdrew and had their answers erased
 }
@@ -94,12 +102,13 @@ func currentAnswers(ctx context.Context, q querier) ([]ExportAnswer, error) {
 		SELECT s.code AS participant, s.role AS subject_role,
 		       r.code AS respondent, r.role AS respondent_role,
 		       s.site, a.questionnaire, a.version, a.timepoint, a.status,
-		       x.item, x.value, x.answered_at
+		       x.item, x.value, x.answered_at,
+		       CASE WHEN x.import_id IS NULL THEN 'chat' ELSE 'paper' END AS source
 		FROM assessments a
 		JOIN participants s ON s.id = a.subject_id
 		JOIN participants r ON r.id = a.respondent_id
 		JOIN LATERAL (
-			SELECT DISTINCT ON (item) item, value, answered_at FROM answers
+			SELECT DISTINCT ON (item) item, value, answered_at, import_id FROM answers
 			WHERE assessment_id = a.id
 			ORDER BY item, id DESC) x ON true
 		WHERE s.erased_at IS NULL AND r.erased_at IS NULL
@@ -132,9 +141,7 @@ func siteEnrolment(ctx context.Context, q querier) ([]SiteEnrolment, error) {
 		       count(*) FILTER (WHERE p.erased_at IS NULL AND EXISTS (
 		           SELECT 1 FROM invites i
 		           WHERE i.participant_id = p.id AND i.redeemed_at IS NOT NULL)) AS linked,
-		       count(*) FILTER (WHERE p.erased_at IS NULL AND EXISTS (
-		           SELECT 1 FROM consents c
-		           WHERE c.participant_id = p.id AND c.agreed)) AS consented,
+		       count(*) FILTER (WHERE p.erased_at IS NULL AND `+inStudySQL+`) AS consented,
 		       count(*) FILTER (WHERE p.erased_at IS NULL AND p.status = 'withdrawn') AS withdrawn,
 		       count(*) FILTER (WHERE p.erased_at IS NOT NULL) AS erased
 		FROM participants p

@@ -99,23 +99,31 @@ type Ratee struct {
 	ID           int64        `db:"id"`
 	Code         string       `db:"code"`
 	BaselineDate sql.NullTime `db:"baseline_date"`
-	// ConsentAt is the consumer's first agreement: ratings about a consumer
-	// are collected only once the consumer has consented.
+	// ConsentAt is the consumer's first agreement in the chat, if any: a
+	// consumer without a baseline date is rated from their consent on.
 	ConsentAt sql.NullTime `db:"consent_at"`
 }
 
-// RateesOf lists the clinician's consumers who take part (consented, not
-// withdrawn), by code.
+// inStudySQL is the protocol's "in the study from the baseline date" for
+// participant p: they agreed in the chat, or they were invited with a
+// baseline date (consent taken on paper) and never declined in the chat.
+// Linking a chat is not part of it.
+const inStudySQL = `(EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id AND c.agreed)
+	OR (p.baseline_date IS NOT NULL AND NOT EXISTS (
+		SELECT 1 FROM consents c WHERE c.participant_id = p.id AND NOT c.agreed)))`
+
+// RateesOf lists the clinician's consumers who take part (in the study,
+// linked or not; not withdrawn), by code.
 func (tx *Tx) RateesOf(ctx context.Context, clinicianID int64) (_ []Ratee, err error) {
 	defer wrap(&err, "Tx.RateesOf(%d)", clinicianID)
 	var out []Ratee
 	err = tx.tx.SelectContext(ctx, &out, `
-		SELECT p.id, p.code, p.baseline_date, k.consent_at
+		SELECT p.id, p.code, p.baseline_date, (
+			SELECT min(decided_at) FROM consents
+			WHERE participant_id = p.id AND agreed) AS consent_at
 		FROM participants p
-		JOIN LATERAL (
-			SELECT min(decided_at) AS consent_at FROM consents
-			WHERE participant_id = p.id AND agreed) k ON k.consent_at IS NOT NULL
 		WHERE p.clinician_id = $1 AND p.status <> 'withdrawn' AND p.erased_at IS NULL
+		  AND `+inStudySQL+`
 		ORDER BY p.code`, clinicianID)
 	return out, err
 }

@@ -23,13 +23,17 @@ type ScheduleParticipant struct {
 	ClinicianID  sql.NullInt64  `db:"clinician_id"`
 	Timezone     string         `db:"timezone"`
 	Consented    bool           `db:"consented"`
-	ChatID       sql.NullInt64  `db:"chat_id"`
+	// InStudy: consented in the chat, or invited with a baseline date
+	// (consent on paper) and never declined; linked or not.
+	InStudy bool          `db:"in_study"`
+	ChatID  sql.NullInt64 `db:"chat_id"`
 }
 
 const scheduleParticipantQuery = `
 	SELECT p.id, p.code, p.site, p.role, p.status, p.lang, p.baseline_date, p.clinician_id,
 		s.timezone,
 		EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id AND c.agreed) AS consented,
+		` + inStudySQL + ` AS in_study,
 		l.chat_id
 	FROM participants p
 	JOIN sites s ON s.code = p.site

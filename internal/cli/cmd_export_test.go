@@ -119,7 +119,7 @@ func TestExportLongWithCodebook(t *testing.T) {
 		t.Errorf("files %q, want %q (and no temporary files)", names, want)
 	}
 	rows := readCSVFile(t, filepath.Join(dir, "answers.csv"))
-	if want := []string{"participant", "respondent", "site", "questionnaire", "version", "timepoint", "item", "value", "answered_at"}; !slices.Equal(rows[0], want) {
+	if want := []string{"participant", "respondent", "site", "questionnaire", "version", "timepoint", "item", "value", "answered_at", "source"}; !slices.Equal(rows[0], want) {
 		t.Errorf("header %q, want %q", rows[0], want)
 	}
 	if len(rows) != 25 {

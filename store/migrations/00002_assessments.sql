@@ -3,6 +3,8 @@
 -- ratings have subject = respondent; a clinician rating a consumer has
 -- subject = consumer. answers is append-only: a changed answer is a new
 -- row and the current value is the latest row of its (assessment, item).
+-- answer_imports: each `imrbot answers import` of answers collected on
+-- paper, so that every answer says where it came from.
 
 -- +goose Up
 CREATE TABLE assessments (
@@ -22,17 +24,29 @@ CREATE TABLE assessments (
 CREATE INDEX assessments_respondent ON assessments (respondent_id, status);
 CREATE INDEX assessments_subject_timepoint ON assessments (subject_id, timepoint);
 
--- value NULL records a skip; update_id is the Telegram update that carried
--- the answer.
+CREATE TABLE answer_imports (
+    id          bigserial PRIMARY KEY,
+    file        text NOT NULL,
+    sha256      bytea NOT NULL CHECK (length(sha256) = 32),
+    actor       text NOT NULL,
+    rows        integer NOT NULL CHECK (rows > 0),
+    imported_at timestamptz NOT NULL
+);
+
+-- value NULL records a skip. An answer came from the chat (update_id, the
+-- Telegram update that carried it) or from paper (import_id, the import
+-- that brought it): the long export's source column reads import_id.
 CREATE TABLE answers (
     id            bigserial PRIMARY KEY,
     assessment_id bigint NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
     item          text NOT NULL,
     value         text,
     update_id     bigint,
-    answered_at   timestamptz NOT NULL
+    import_id     bigint REFERENCES answer_imports (id),
+    answered_at   timestamptz NOT NULL,
+    CHECK (update_id IS NULL OR import_id IS NULL)
 );
 CREATE INDEX answers_current ON answers (assessment_id, item, id DESC);
 
 -- +goose Down
-DROP TABLE answers, assessments;
+DROP TABLE answers, answer_imports, assessments;

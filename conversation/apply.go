@@ -65,16 +65,31 @@ func (s *Service) Apply(ctx context.Context, in Update) (out *Outcome, err error
 	}
 }
 
-// applyInTx is the update's transaction: de-duplicate, lock the chat, load
-// what the engine needs, step, store the effects and the new state.
+// applyInTx is the update's transaction: de-duplicate, lock the chat (a
+// participant's link moves here first when the chat presents their
+// reissued invitation), load what the engine needs, step, store the
+// effects and the new state.
 func (s *Service) applyInTx(ctx context.Context, tx *store.ChatTx, in Update, out *Outcome) error {
 	fresh, sess, err := tx.Open(ctx, in.ID, in.ChatID)
 	if err != nil {
 		return err
 	}
+	moved := false
+	if fresh && sess == nil {
+		if sess, err = s.relink(ctx, tx, in, s.now()); err != nil {
+			return err
+		}
+		moved = sess != nil
+	}
 	ap, err := s.step(ctx, tx, in, out, fresh, sess)
-	if err != nil || ap == nil {
+	if err != nil {
 		return err
+	}
+	if moved {
+		out.Replies = append([]flows.Reply{{Kind: flows.ReplySend, Text: flows.Say(out.Lang, flows.MsgLinkMoved)}}, out.Replies...)
+	}
+	if ap == nil {
+		return nil
 	}
 	return ap.save(ctx)
 }

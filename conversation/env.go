@@ -165,7 +165,7 @@ func (s *Service) lookupInvite(ctx context.Context, tx *store.ChatTx, sess *stor
 		out.Status = flows.InviteUsedHere
 	case inv.RedeemedAt.Valid || inv.Erased || inv.LinkedChatID.Valid:
 		out.Status = flows.InviteUsedElsewhere
-	case !now.Before(inv.ExpiresAt):
+	case !now.Before(inv.ExpiresAt) || inv.Revoked:
 		out.Status = flows.InviteExpired
 	default:
 		out.Status = flows.InviteValid

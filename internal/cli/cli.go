@@ -36,6 +36,7 @@ type CLI struct {
 	Report         ReportCmd         `cmd:"" help:"Write the study's outcome report."`
 	Questionnaires QuestionnairesCmd `cmd:"" help:"List, lint and show questionnaire definitions."`
 	Demo           DemoCmd           `cmd:"" help:"Try the bot in the terminal against a built-in Telegram look-alike."`
+	Desk           DeskCmd           `cmd:"" help:"The coordinators' web desk: login links and study-wide access."`
 }
 
 // App is what every subcommand runs with: the process's streams and

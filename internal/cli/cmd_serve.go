@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/desk"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -63,6 +64,7 @@ type serveConfig struct {
 	webhookURL, secret string
 	webhookPath        string
 	listen             string
+	deskURL            *url.URL // DESK_URL, where coordinators reach the desk
 }
 
 func readServeConfig(getenv func(string) string) (serveConfig, error) {
@@ -84,6 +86,9 @@ func readServeConfig(getenv func(string) string) (serveConfig, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.listen); err != nil {
 		return c, Usagef("LISTEN_ADDR %q: want host:port such as :8080", c.listen)
+	}
+	if c.deskURL, err = desk.ParseURL(getenv("DESK_URL"), c.listen); err != nil {
+		return c, UsageError{Err: err}
 	}
 	if (c.webhookURL == "") != (c.secret == "") {
 		return c, Usagef("WEBHOOK_URL and WEBHOOK_SECRET go together: set both for webhook mode, neither for polling")
@@ -156,6 +161,12 @@ func (c *ServeCmd) Run(app *App) error {
 	if cfg.webhookURL != "" {
 		mux.Handle(cfg.webhookPath, b.WebhookHandler(cfg.secret))
 	}
+	deskServer, err := desk.New(desk.Options{Store: st, Catalog: catalog, URL: cfg.deskURL,
+		Now: app.Now, Logger: app.Logger, Wake: dispatcher.Wake})
+	if err != nil {
+		return err
+	}
+	mux.Handle("/desk/", deskServer)
 	timeouts := listenerTimeouts
 	if c.Timeouts != nil {
 		timeouts = *c.Timeouts

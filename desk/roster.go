@@ -1,0 +1,87 @@
+package desk
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/store"
+)
+
+// rosterStatuses are the statuses the roster filters by, as `imrbot
+// participants` prints them.
+var rosterStatuses = []string{"invited", "expired", "declined", "active", "unreachable", "withdrawn"}
+
+// rosterStatus is where a participant stands on the roster at now.
+func rosterStatus(r *store.RosterRow, now time.Time) string {
+	switch {
+	case r.Status == questionnaires.StatusWithdrawn:
+		return questionnaires.StatusWithdrawn
+	case r.Declined:
+		return "declined"
+	case r.Linked && r.Status == questionnaires.StatusUnreachable:
+		return questionnaires.StatusUnreachable
+	case r.Linked:
+		return questionnaires.StatusActive
+	case r.BaselineDate.Valid:
+		return questionnaires.StatusUnreachable
+	case !r.Redeemed && r.InviteExpiresAt.Valid && now.Before(r.InviteExpiresAt.Time):
+		return questionnaires.StatusInvited
+	case r.Redeemed:
+		return questionnaires.StatusInvited
+	}
+	return "expired"
+}
+
+// rosterLine is one participant on the roster page.
+type rosterLine struct {
+	Code, Site, Role, Status, Baseline string
+	Linked                             bool
+}
+
+func (s *Server) rosterLines(r *http.Request, sess *session) ([]rosterLine, error) {
+	rows, err := s.opt.Store.DeskRoster(r.Context(), sess.sites)
+	if err != nil {
+		return nil, err
+	}
+	now := s.opt.Now()
+	out := make([]rosterLine, 0, len(rows))
+	for i := range rows {
+		p := &rows[i]
+		l := rosterLine{Code: p.Code, Site: p.Site, Role: p.Role, Status: rosterStatus(p, now), Linked: p.Linked}
+		if p.BaselineDate.Valid {
+			l.Baseline = p.BaselineDate.Time.Format(time.DateOnly)
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// roster lists every participant of the coordinator's sites, filtered by
+// site and status with a GET form.
+func (s *Server) roster(w http.ResponseWriter, r *http.Request, sess *session) {
+	site, status := r.URL.Query().Get("site"), r.URL.Query().Get("status")
+	if site != "" && !sess.sees(site) {
+		s.fail(w, r, http.StatusNotFound, "You have no site with that code.")
+		return
+	}
+	if status != "" && !slices.Contains(rosterStatuses, status) {
+		s.fail(w, r, http.StatusBadRequest, "There is no such status; choose one from the list.")
+		return
+	}
+	lines, err := s.rosterLines(r, sess)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	shown := lines[:0]
+	for _, l := range lines {
+		if (site == "" || l.Site == site) && (status == "" || l.Status == status) {
+			shown = append(shown, l)
+		}
+	}
+	s.render(w, r, http.StatusOK, "roster", page{Title: "Roster", Nav: "roster", Data: map[string]any{
+		"Lines": shown, "Site": site, "Status": status, "Statuses": rosterStatuses,
+	}})
+}

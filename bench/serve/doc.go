@@ -12,5 +12,7 @@
 // paced as for Telegram, against a fake with Telegram's limits, and
 // reports the process's memory and the replies the stranger got. Flags
 // (after -args): -people, -answers, -flood, -binary. The results are in
-// docs/benchmarks.md ("The real binary").
+// docs/benchmarks.md ("The real binary"). Under -race the tap echo, which is
+// this test binary started again, is built with the race detector and is
+// no baseline.
 package servebench

@@ -14,7 +14,7 @@ import (
 // QuestionnairesCmd is `imrbot questionnaires ...`: what a coordinator uses to
 // read and check the study's definitions without a Go compiler.
 type QuestionnairesCmd struct {
-	List QuestionnairesListCmd `cmd:"" help:"List the study's questionnaires: id, version, respondent and title."`
+	List QuestionnairesListCmd `cmd:"" help:"List the study's questionnaires: id, version, respondent, title and wording (placeholder or validated)."`
 	Lint QuestionnairesLintCmd `cmd:"" help:"Check definition files; print every problem as file:line: message."`
 	Show QuestionnairesShowCmd `cmd:"" help:"Print one questionnaire, as text or as JSON."`
 }
@@ -22,18 +22,22 @@ type QuestionnairesCmd struct {
 // QuestionnairesListCmd is `imrbot questionnaires list`.
 type QuestionnairesListCmd struct{}
 
-// Run prints ID, VERSION, RESPONDENT and the English title, tab-separated,
-// one questionnaire a line, sorted by id.
+// Run prints a header line, then ID, VERSION, RESPONDENT, the English
+// title and the wording status (placeholder or validated), tab-separated,
+// one questionnaire a line, sorted by id: placeholder wording shows where
+// anyone looks at the study.
 func (c *QuestionnairesListCmd) Run(app *App) error {
 	cat, err := app.Catalog()
 	if err != nil {
 		return err
 	}
+	lines := []string{"id\tversion\trespondent\ttitle\twording"}
 	for _, id := range slices.Sorted(maps.Keys(cat.Questionnaires)) {
 		q := cat.Questionnaires[id]
-		if _, err := fmt.Fprintf(app.Stdout, "%s\t%s\t%s\t%s\n", q.ID, q.Version, q.Respondent, q.Title.In("en")); err != nil {
-			return fmt.Errorf("questionnaires list: %w", err)
-		}
+		lines = append(lines, strings.Join([]string{q.ID, q.Version, string(q.Respondent), q.Title.In("en"), q.Wording}, "\t"))
+	}
+	if _, err := fmt.Fprintln(app.Stdout, strings.Join(lines, "\n")); err != nil {
+		return fmt.Errorf("questionnaires list: %w", err)
 	}
 	return nil
 }

@@ -40,11 +40,15 @@ func TestQuestionnairesList(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if lines[0] != "id\tversion\trespondent\ttitle\twording" {
+		t.Errorf("header %q", lines[0])
+	}
+	lines = lines[1:]
 	var ids []string
 	for _, l := range lines {
 		f := strings.Split(l, "\t")
-		if len(f) != 4 || f[1] == "" || f[3] == "" {
-			t.Errorf("line %q is not ID<TAB>VERSION<TAB>RESPONDENT<TAB>TITLE", l)
+		if len(f) != 5 || f[1] == "" || f[3] == "" || (f[4] != "placeholder" && f[4] != "validated") {
+			t.Errorf("line %q is not ID<TAB>VERSION<TAB>RESPONDENT<TAB>TITLE<TAB>WORDING", l)
 			continue
 		}
 		ids = append(ids, f[0])
@@ -53,7 +57,7 @@ func TestQuestionnairesList(t *testing.T) {
 	if !slices.Equal(ids, want) {
 		t.Errorf("ids %v, want %v", ids, want)
 	}
-	if !slices.Contains(lines, "hope\t1\tconsumer\tHope") {
+	if !slices.Contains(lines, "hope\t1\tconsumer\tHope\tplaceholder") {
 		t.Errorf("no hope line in %q", out)
 	}
 }
@@ -181,5 +185,47 @@ func TestQuestionnairesExitStatus(t *testing.T) {
 		if tt.code == 0 && out == "" && tt.args[1] != "lint" {
 			t.Errorf("%v printed nothing", tt.args)
 		}
+	}
+}
+
+// TestQuestionnairesListValidated: the wording column follows the
+// definitions loaded from IMRBOT_QUESTIONNAIRES.
+func TestQuestionnairesListValidated(t *testing.T) {
+	out, err := runQuestionnaires(t, map[string]string{"IMRBOT_QUESTIONNAIRES": validatedDefinitions(t)}, "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "\nhope\t1-validated\tconsumer\tHope\tvalidated\n") || strings.Contains(out, "placeholder") {
+		t.Errorf("list of a validated study:\n%s", out)
+	}
+}
+
+// TestQuestionnairesLintStudyText: lint names the study text's file, line
+// and field when a language or a field is missing, and changes nothing.
+func TestQuestionnairesLintStudyText(t *testing.T) {
+	for name, c := range map[string]struct{ from, to, want string }{
+		"missing language": {"  nb: \"EKSEMPEL, erstatt: Studiekoordinator", "  xx: \"EKSEMPEL, erstatt: Studiekoordinator", "contact has no nb translation"},
+		"missing field":    {"ethics_approval:", "ethics_approvals:", "ethics_approval is missing"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := validatedDefinitions(t)
+			file := filepath.Join(dir, "study.yaml")
+			data, err := os.ReadFile(file)
+			if err != nil || !bytes.Contains(data, []byte(c.from)) {
+				t.Fatalf("study.yaml lacks %q: %v", c.from, err)
+			}
+			broken := bytes.Replace(data, []byte(c.from), []byte(c.to), 1)
+			if err := os.WriteFile(file, broken, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err := runQuestionnaires(t, nil, "lint", dir)
+			var exit ExitError
+			if !errors.As(err, &exit) || exit.Code != 1 || !strings.Contains(out, file+":") || !strings.Contains(out, c.want) {
+				t.Errorf("lint = %q, %v; want %s:LINE: ... %s", out, err, file, c.want)
+			}
+			if after, _ := os.ReadFile(file); !bytes.Equal(after, broken) {
+				t.Error("lint changed the file")
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/desk"
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/store"
 )
 
@@ -65,6 +67,9 @@ type serveConfig struct {
 	webhookPath        string
 	listen             string
 	deskURL            *url.URL // DESK_URL, where coordinators reach the desk
+	// requireValidated refuses to serve while the study asks any
+	// questionnaire, or shows a study text, that is a placeholder.
+	requireValidated bool
 }
 
 func readServeConfig(getenv func(string) string) (serveConfig, error) {
@@ -80,6 +85,11 @@ func readServeConfig(getenv func(string) string) (serveConfig, error) {
 	}
 	if c.telegram.token == "" {
 		return c, Usagef("TELEGRAM_BOT_TOKEN is not set (without a token, try `imrbot demo`)")
+	}
+	if v := strings.TrimSpace(getenv("IMRBOT_REQUIRE_VALIDATED")); v != "" {
+		if c.requireValidated, err = strconv.ParseBool(v); err != nil {
+			return c, Usagef("IMRBOT_REQUIRE_VALIDATED %q: want 1 (refuse placeholder wording) or 0", v)
+		}
 	}
 	if c.listen == "" {
 		c.listen = ":8080"
@@ -127,11 +137,18 @@ func (c *ServeCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
+	if cfg.requireValidated {
+		if err := refusePlaceholders(catalog); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.listen, err)
 	}
 	defer ln.Close() // on an early return; Shutdown has closed it otherwise
+	// Warned once every setting has passed, so a bad one stays one line.
+	warnPlaceholders(app, catalog)
 	ctx := app.Context
 	st, err := app.Store(ctx) // applies pending migrations
 	if err != nil {
@@ -258,5 +275,38 @@ func pruneUpdates(ctx context.Context, app *App, st *store.Store) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// refusePlaceholders is IMRBOT_REQUIRE_VALIDATED's check: a study that
+// asks any placeholder questionnaire, or shows a placeholder study text, is
+// refused in one line naming them.
+func refusePlaceholders(c *questionnaires.Catalog) error {
+	var ids []string
+	for _, q := range c.InUse() {
+		if q.Placeholder() {
+			ids = append(ids, q.ID)
+		}
+	}
+	if c.Study.Placeholder() {
+		ids = append(ids, "the study text ("+questionnaires.StudyFile+")")
+	}
+	if len(ids) > 0 {
+		return Usagef("IMRBOT_REQUIRE_VALIDATED is set, but the study still has placeholder wording: %s; load the validated definitions from IMRBOT_QUESTIONNAIRES", strings.Join(ids, ", "))
+	}
+	return nil
+}
+
+// warnPlaceholders logs one warning for each placeholder questionnaire
+// (asked or not) and for a placeholder study text, so placeholder wording
+// never slips into a study unnoticed.
+func warnPlaceholders(app *App, c *questionnaires.Catalog) {
+	for _, q := range c.Placeholders() {
+		app.Logger.Warn("questionnaire has placeholder wording, not the validated instrument's; load the validated wording from IMRBOT_QUESTIONNAIRES",
+			slog.String("questionnaire", q.ID), slog.String("file", q.Source))
+	}
+	if c.Study.Placeholder() {
+		app.Logger.Warn("the study text (consent, contact, ethics approval, data controller) is the built-in example; replace it from IMRBOT_QUESTIONNAIRES",
+			slog.String("file", c.Study.Source))
 	}
 }

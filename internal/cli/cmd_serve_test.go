@@ -74,6 +74,8 @@ func TestBadSettingLeavesTheDatabaseUntouched(t *testing.T) {
 		{"listen address", "LISTEN_ADDR", "8080", "LISTEN_ADDR", true},
 		{"listen address not ours", "LISTEN_ADDR", "192.0.2.1:0", "listen", true},
 		{"webhook without secret", "WEBHOOK_URL", "https://example.org/tg", "WEBHOOK_SECRET", true},
+		{"require validated not a switch", "IMRBOT_REQUIRE_VALIDATED", "yes please", "IMRBOT_REQUIRE_VALIDATED", true},
+		{"require validated with placeholder wording", "IMRBOT_REQUIRE_VALIDATED", "1", "placeholder wording: imrs-consumer, hope", true},
 	}
 	for _, c := range cases {
 		for _, args := range [][]string{{"serve"}, {"remind", "--all-due"}} {

@@ -61,11 +61,13 @@ func (a Action) Buttons(lang string) [][]Button {
 }
 
 // Reminder reminds a respondent of their own questionnaires at the
-// timepoint labelled label, open until closes; opening says the window has
-// just opened. Its button starts them.
-func Reminder(lang, label string, opening bool, closes time.Time) Message {
+// timepoint labelled label, open until closes; first is the first notice
+// of the timepoint (the window opening, or the one notice standing for
+// steps already past), which is not called a reminder. Its button starts
+// them.
+func Reminder(lang, label string, first bool, closes time.Time) Message {
 	id := msgReminder
-	if opening {
+	if first {
 		id = msgReminderOpening
 	}
 	return Message{Lang: lang, Action: StartDue(),
@@ -73,10 +75,15 @@ func Reminder(lang, label string, opening bool, closes time.Time) Message {
 }
 
 // RatingReminder reminds a clinician of their ratings of consumer at the
-// timepoint labelled label, open until closes. Its button starts them.
-func RatingReminder(lang, label, consumer string, closes time.Time) Message {
+// timepoint labelled label, open until closes; first, as for Reminder, is
+// the first notice and not called a reminder. Its button starts them.
+func RatingReminder(lang, label, consumer string, first bool, closes time.Time) Message {
+	id := msgRatingReminder
+	if first {
+		id = msgRatingOpening
+	}
 	return Message{Lang: lang, Action: RateConsumer(consumer),
-		Text: Say(lang, msgRatingReminder, label, consumer, LongDate(lang, closes))}
+		Text: Say(lang, id, label, consumer, LongDate(lang, closes))}
 }
 
 // Escalation tells a coordinator what subject still misses at the
@@ -125,6 +132,10 @@ var reminderMessages = map[MsgID]questionnaires.Text{
 		"en": "Reminder (%s): your ratings of %s are waiting until %s.",
 		"nb": "Påminnelse (%s): vurderingene dine av %s venter fram til %s.",
 	},
+	msgRatingOpening: {
+		"en": "Now open (%s): your ratings of %s are ready for you until %s.",
+		"nb": "Nå åpen (%s): vurderingene dine av %s er klare for deg fram til %s.",
+	},
 	msgRateButton: {"en": "Rate %s", "nb": "Vurder %s"},
 	msgEscalation: {
 		"en": "Still missing 21 days after the due date (%s, due %s): %s.",
@@ -148,6 +159,7 @@ const (
 	msgReminder          MsgID = "reminder"
 	msgStartButton       MsgID = "start_button"
 	msgRatingReminder    MsgID = "rating_reminder"
+	msgRatingOpening     MsgID = "rating_opening"
 	msgRateButton        MsgID = "rate_button"
 	msgEscalation        MsgID = "escalation"
 	msgEscalationRatings MsgID = "escalation_ratings"

@@ -72,15 +72,37 @@ type sendCheck struct {
 	subject   *store.ScheduleParticipant
 	clinician *store.ScheduleParticipant // the subject's, when they have one
 	states    []store.AssessmentState
+	// lastAnswer is when the recipient last answered (zero: never);
+	// notified, whether they were already told of this timepoint.
+	lastAnswer time.Time
+	notified   bool
 }
 
+// IdleAfter is how long after a person's last answer a scheduled reminder
+// waits, so that it never lands in the middle of a questionnaire.
+const IdleAfter = 30 * time.Minute
+
 // verdict is what to do with a claimed reminder: cancel it (cancel says
-// why), turn it into coordinator notices (escalate), or send msg.
+// why), turn it into coordinator notices (escalate), put it off until
+// deferTo (the recipient is answering), or send msg.
 type verdict struct {
 	cancel   string
 	escalate bool
+	deferTo  time.Time
 	chatID   int64
 	msg      flows.Message
+}
+
+// idle puts a scheduled reminder off while its recipient answered in the
+// last IdleAfter; a coordinator's manual reminder goes at once.
+func idle(in sendCheck, v verdict, now time.Time) verdict {
+	if Step(in.r.Step).IsManual() || in.lastAnswer.IsZero() {
+		return v
+	}
+	if until := in.lastAnswer.Add(IdleAfter); now.Before(until) {
+		return verdict{deferTo: until}
+	}
+	return v
 }
 
 func cancelled(why string) verdict { return verdict{cancel: why} }
@@ -141,7 +163,8 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time) verdict {
 		if len(m.self) == 0 {
 			return cancelled("completed")
 		}
-		return verdict{chatID: to.ChatID.Int64, msg: flows.Reminder(to.Lang.String, label, step == StepOpen, w.Closes)}
+		first := step == StepOpen || !step.IsManual() && !in.notified
+		return idle(in, verdict{chatID: to.ChatID.Int64, msg: flows.Reminder(to.Lang.String, label, first, w.Closes)}, now)
 	default:
 		if !subject.ClinicianID.Valid || subject.ClinicianID.Int64 != to.ID {
 			return cancelled("not the subject's clinician")
@@ -149,6 +172,7 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time) verdict {
 		if len(m.ratings) == 0 {
 			return cancelled("completed")
 		}
-		return verdict{chatID: to.ChatID.Int64, msg: flows.RatingReminder(to.Lang.String, label, subject.Code, w.Closes)}
+		first := step == StepOpen || !step.IsManual() && !in.notified
+		return idle(in, verdict{chatID: to.ChatID.Int64, msg: flows.RatingReminder(to.Lang.String, label, subject.Code, first, w.Closes)}, now)
 	}
 }

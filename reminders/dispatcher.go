@@ -131,6 +131,7 @@ func (d *Dispatcher) Wake() {
 // TickStats says what one tick did.
 type TickStats struct {
 	Planned, Sent, Cancelled, Escalated, Retried, Failed, Lost int
+	Deferred                                                   int // put off while the recipient answers
 }
 
 // Tick plans what changed and handles every reminder due at now. Tests
@@ -212,6 +213,8 @@ const (
 	outLost
 	// outUnreachable: Telegram refused the chat (403); counted as failed.
 	outUnreachable
+	// outDeferred: the recipient answered in the last IdleAfter.
+	outDeferred
 )
 
 func (o outcome) add(st *TickStats) {
@@ -228,6 +231,8 @@ func (o outcome) add(st *TickStats) {
 		st.Failed++
 	case outLost:
 		st.Lost++
+	case outDeferred:
+		st.Deferred++
 	}
 }
 
@@ -258,6 +263,14 @@ func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Tim
 		}
 		log.Info("follow-up escalated to coordinators", slog.Int("coordinators", n))
 		return outEscalated, "escalated to coordinators"
+	case !v.deferTo.IsZero():
+		at := d.Hours.Next(v.deferTo, questionnaires.Location(in.recipient.Timezone))
+		if err := d.Store.DeferReminder(ctx, r.ID, d.Owner, at); err != nil {
+			log.Error("cannot defer reminder", slog.Any("err", err))
+			return outLost, err.Error()
+		}
+		log.Debug("reminder deferred: the recipient is answering", slog.Time("at", at))
+		return outDeferred, "deferred until idle"
 	}
 	if err := d.renew(ctx, r); err != nil {
 		log.Warn("reminder claim lost before sending", slog.Any("err", err))
@@ -353,9 +366,16 @@ func (d *Dispatcher) load(ctx context.Context, r store.Reminder) (sendCheck, err
 			in.clinician = cs[in.subject.ClinicianID.Int64]
 		}
 	}
-	if r.Timepoint != store.UnreachableTimepoint {
-		in.states, err = d.Store.AssessmentStatesAt(ctx, r.SubjectID, r.Timepoint)
+	if r.Timepoint == store.UnreachableTimepoint {
+		return in, nil
 	}
+	if in.states, err = d.Store.AssessmentStatesAt(ctx, r.SubjectID, r.Timepoint); err != nil || Step(r.Step) == StepEscalate {
+		return in, err
+	}
+	if in.lastAnswer, _, err = d.Store.LastAnswerAt(ctx, r.ParticipantID); err != nil {
+		return in, err
+	}
+	in.notified, err = d.Store.Notified(ctx, r.ParticipantID, r.SubjectID, r.Timepoint)
 	return in, err
 }
 

@@ -93,7 +93,7 @@ func Analyse(d *store.ExportData, cat *questionnaires.Catalog, opt Options) (*An
 	}
 	a := &Analysis{GeneratedAt: opt.Now, From: from, To: to, Timepoints: cat.Protocol.Timepoints, Sites: d.Sites}
 	byKey, warnings := collectAssessments(d.Answers)
-	a.Warnings = warnings
+	a.Warnings = append(placeholderWarnings(d, cat), warnings...)
 	for _, q := range questionnaireOrder(cat) {
 		if q.Scoring == nil {
 			continue

@@ -124,8 +124,9 @@ func TestAnalysisFidelityCompletionRetention(t *testing.T) {
 	if got, want := strings.Join(ret, "\n"), "BGO 1 1 1 1 1 1\nOSL 3 3 2 2 0.666667 0"; got != want {
 		t.Errorf("retention:\n%s\nwant:\n%s", got, want)
 	}
-	if len(a.Warnings) != 1 {
-		t.Errorf("warnings %q, want the competing HoNOS rating", a.Warnings)
+	if len(a.Warnings) != 2 || !strings.HasPrefix(a.Warnings[0], "Placeholder wording: diary-note, gaf, honos, imr-fidelity, imr-practice were asked") ||
+		!strings.Contains(a.Warnings[1], "honos baseline was answered by both") {
+		t.Errorf("warnings %q, want the placeholder wording (hope's is validated) and the competing HoNOS rating", a.Warnings)
 	}
 }
 

@@ -34,6 +34,11 @@ type Variable struct {
 	ValueLabels   []ValueLabel
 	Questionnaire string // "" for identifying columns
 	Version       string
+	// Wording is the questionnaire's wording status, "placeholder" or
+	// "validated", so an analysis knows whether the items were asked in the
+	// validated instrument's words. WriteCodebook fills it for every
+	// variable of a questionnaire from any one that has it.
+	Wording string
 }
 
 // Table is an export: its columns, its rows (one string per column, ""
@@ -93,7 +98,7 @@ func (t *Table) textCell(s string) string {
 }
 
 // CodebookHeader is the codebook's exact columns.
-var CodebookHeader = []string{"variable", "label", "type", "allowed_values", "value_labels", "questionnaire", "version"}
+var CodebookHeader = []string{"variable", "label", "type", "allowed_values", "value_labels", "questionnaire", "version", "wording"}
 
 // WriteCSV writes the table as CSV with a header row.
 func (t *Table) WriteCSV(w io.Writer) error {
@@ -127,12 +132,22 @@ func (t *Table) WriteCodebook(w io.Writer) error {
 	if err := cw.Write(CodebookHeader); err != nil {
 		return fmt.Errorf("report.WriteCodebook: %w", err)
 	}
-	for _, v := range append(append([]Variable(nil), t.Variables...), t.ItemValues...) {
+	all := append(append([]Variable(nil), t.Variables...), t.ItemValues...)
+	wording := map[string]string{} // questionnaire -> its wording status
+	for _, v := range all {
+		if v.Wording != "" {
+			wording[v.Questionnaire] = v.Wording
+		}
+	}
+	for _, v := range all {
+		if v.Wording == "" {
+			v.Wording = wording[v.Questionnaire]
+		}
 		labels := make([]string, len(v.ValueLabels))
 		for i, l := range v.ValueLabels {
 			labels[i] = l.Value + "=" + l.Label
 		}
-		row := []string{v.Name, v.Label, v.Type, v.Allowed, strings.Join(labels, "; "), v.Questionnaire, v.Version}
+		row := []string{v.Name, v.Label, v.Type, v.Allowed, strings.Join(labels, "; "), v.Questionnaire, v.Version, v.Wording}
 		for i := range row {
 			row[i] = t.textCell(row[i])
 		}
@@ -144,7 +159,7 @@ func (t *Table) WriteCodebook(w io.Writer) error {
 	if t.Raw {
 		note = RawNote
 	}
-	if err := cw.Write([]string{"", note, "note", "", "", "", ""}); err != nil {
+	if err := cw.Write([]string{"", note, "note", "", "", "", "", ""}); err != nil {
 		return fmt.Errorf("report.WriteCodebook: %w", err)
 	}
 	cw.Flush()
@@ -161,6 +176,7 @@ func itemVariable(q *questionnaires.Questionnaire, it *questionnaires.Item) Vari
 		Label:         it.Text.In(labelLang),
 		Questionnaire: q.ID,
 		Version:       q.Version,
+		Wording:       q.Wording,
 	}
 	if v.Label == "" {
 		v.Label = it.ID
@@ -190,7 +206,7 @@ func itemVariable(q *questionnaires.Questionnaire, it *questionnaires.Item) Vari
 // the suffix _score.
 func scoreVariables(q *questionnaires.Questionnaire, s questionnaires.Score) []Variable {
 	name := scoreColumn(q, s.ID)
-	v := Variable{Name: name, Label: scoreLabel(q, s), Type: TypeNumber, Questionnaire: q.ID, Version: q.Version}
+	v := Variable{Name: name, Label: scoreLabel(q, s), Type: TypeNumber, Questionnaire: q.ID, Version: q.Version, Wording: q.Wording}
 	if lo, hi, ok := scoreScale(q, s); ok {
 		v.Allowed = formatNumber(lo) + ".." + formatNumber(hi)
 	}
@@ -208,7 +224,7 @@ func scoreVariables(q *questionnaires.Questionnaire, s questionnaires.Score) []V
 	v.Label += ")"
 	out := []Variable{v}
 	if len(s.Bands) > 0 {
-		b := Variable{Name: name + "_band", Label: scoreLabel(q, s) + ": band", Type: TypeString, Questionnaire: q.ID, Version: q.Version}
+		b := Variable{Name: name + "_band", Label: scoreLabel(q, s) + ": band", Type: TypeString, Questionnaire: q.ID, Version: q.Version, Wording: q.Wording}
 		var ids []string
 		for _, band := range s.Bands {
 			ids = append(ids, band.ID)

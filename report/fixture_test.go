@@ -103,6 +103,11 @@ func testCatalog() *questionnaires.Catalog {
 			{ID: "low", Min: 1, Label: txt("Low")}, {ID: "moderate", Min: 3, Label: txt("Moderate")}, {ID: "high", Min: 4, Label: txt("High")},
 		}}}},
 	}
+	// Hope has its validated wording; the rest stand in for theirs.
+	hope.Wording = questionnaires.WordingValidated
+	for _, q := range []*questionnaires.Questionnaire{diary, honos, gaf, practice, fidelity} {
+		q.Wording = questionnaires.WordingPlaceholder
+	}
 	return &questionnaires.Catalog{
 		Questionnaires: map[string]*questionnaires.Questionnaire{
 			hope.ID: hope, diary.ID: diary, honos.ID: honos, gaf.ID: gaf, practice.ID: practice, fidelity.ID: fidelity,

@@ -47,7 +47,7 @@ func (c *Coordinator) Handle(ctx context.Context, coordinatorID int64, lang, com
 	args := strings.Fields(arg)
 	switch {
 	case command == "due":
-		return c.due(ctx, lang, sites, now)
+		return c.due(ctx, lang, coordinatorID, sites, now)
 	case command == "status":
 		return c.status(ctx, lang, sites, now)
 	case command == "remind" && len(args) == 0:
@@ -71,11 +71,14 @@ func (c *Coordinator) actor(ctx context.Context, id int64) (string, error) {
 	return "coordinator", nil
 }
 
-func (c *Coordinator) due(ctx context.Context, lang string, sites []string, now time.Time) (string, error) {
-	fs, err := reminders.FollowUps(ctx, c.Store, c.Catalog, sites, now)
+// due lists the follow-ups of the coordinator's sites, leaving out their
+// own site ratings: they are asking about the others.
+func (c *Coordinator) due(ctx context.Context, lang string, coordinatorID int64, sites []string, now time.Time) (string, error) {
+	all, err := reminders.FollowUps(ctx, c.Store, c.Catalog, sites, now)
 	if err != nil {
 		return "", err
 	}
+	fs := slices.DeleteFunc(all, func(f reminders.FollowUp) bool { return f.SubjectID == coordinatorID })
 	if len(fs) == 0 {
 		return flows.Say(lang, flows.MsgNoFollowUps), nil
 	}
@@ -84,7 +87,7 @@ func (c *Coordinator) due(ctx context.Context, lang string, sites []string, now 
 	for _, f := range fs {
 		sent := flows.Say(lang, flows.MsgNoneReminded)
 		if len(f.Sent) > 0 {
-			sent = strings.Join(shortSteps(f.Sent), ", ")
+			sent = strings.Join(stepWords(lang, f.Sent), ", ")
 		}
 		b.WriteString("\n")
 		b.WriteString(flows.Say(lang, flows.MsgFollowUp, f.Code, f.Timepoint, f.Due.Format(time.DateOnly), statusWord(lang, f.Status), sent))
@@ -92,12 +95,22 @@ func (c *Coordinator) due(ctx context.Context, lang string, sites []string, now 
 	return b.String(), nil
 }
 
-// shortSteps shows manual steps without their time stamp.
-func shortSteps(steps []string) []string {
+// stepWords says when each reminder went, in words ("7 days after the due
+// date", not "due+7"); a step it does not know is shown as it is.
+func stepWords(lang string, steps []string) []string {
 	out := make([]string, len(steps))
 	for i, s := range steps {
-		if reminders.Step(s).IsManual() {
-			s = "manual"
+		switch st := reminders.Step(s); {
+		case st.IsManual():
+			s = flows.Say(lang, flows.MsgRemindedManual)
+		case st == reminders.StepOpen:
+			s = flows.Say(lang, flows.MsgRemindedOpen)
+		case st == reminders.StepDue:
+			s = flows.Say(lang, flows.MsgRemindedDue)
+		case st == reminders.StepDue7:
+			s = flows.Say(lang, flows.MsgRemindedAfterDue, 7)
+		case st == reminders.StepDue14:
+			s = flows.Say(lang, flows.MsgRemindedAfterDue, 14)
 		}
 		out[i] = s
 	}
@@ -170,15 +183,38 @@ func (c *Coordinator) wake() {
 	}
 }
 
+// status is every participant counted by how far they came (the flow, so
+// that no denominator hides who declined or never started), then
+// completion per site and timepoint of those with a baseline date.
 func (c *Coordinator) status(ctx context.Context, lang string, sites []string, now time.Time) (string, error) {
+	flow, err := reminders.Flow(ctx, c.Store, c.Catalog, sites)
+	if err != nil {
+		return "", err
+	}
 	rows, err := reminders.Completion(ctx, c.Store, c.Catalog, sites, now)
 	if err != nil {
 		return "", err
 	}
-	if len(rows) == 0 {
-		return flows.Say(lang, flows.MsgNoBaselines), nil
-	}
 	var b strings.Builder
+	if len(flow) > 0 {
+		b.WriteString(flows.Say(lang, flows.MsgFlow))
+		for _, f := range flow {
+			b.WriteString("\n")
+			role := flows.Say(lang, flows.MsgFlowConsumers)
+			if f.Role == string(questionnaires.RoleClinician) {
+				role = flows.Say(lang, flows.MsgFlowClinicians)
+			}
+			b.WriteString(flows.Say(lang, flows.MsgFlowRow, f.Site, role, f.Invited, f.Linked, f.Consented, f.Declined, f.Withdrawn))
+			for _, tp := range c.Catalog.Protocol.Timepoints {
+				b.WriteString(flows.Say(lang, flows.MsgFlowDone, tp.ID, f.Done[tp.ID]))
+			}
+		}
+		b.WriteString("\n\n")
+	}
+	if len(rows) == 0 {
+		b.WriteString(flows.Say(lang, flows.MsgNoBaselines))
+		return b.String(), nil
+	}
 	b.WriteString(flows.Say(lang, flows.MsgCompletion))
 	for _, r := range rows {
 		b.WriteString("\n")

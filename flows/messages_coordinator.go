@@ -21,7 +21,11 @@ var coordinatorMessages = map[MsgID]questionnaires.Text{
 		"en": "%s %s due %s %s; reminded: %s",
 		"nb": "%s %s frist %s %s; påminnet: %s",
 	},
-	MsgNoneReminded:        {"en": "none", "nb": "ingen"},
+	MsgNoneReminded:        {"en": "not yet", "nb": "ikke ennå"},
+	MsgRemindedOpen:        {"en": "when the window opened", "nb": "da vinduet åpnet"},
+	MsgRemindedDue:         {"en": "on the due date", "nb": "på fristen"},
+	MsgRemindedAfterDue:    {"en": "%d days after the due date", "nb": "%d dager etter fristen"},
+	MsgRemindedManual:      {"en": "by a coordinator", "nb": "av en koordinator"},
 	MsgFollowUpOpen:        {"en": "open", "nb": "åpen"},
 	MsgFollowUpOverdue:     {"en": "overdue", "nb": "forsinket"},
 	MsgFollowUpUnreachable: {"en": "unreachable", "nb": "kan ikke nås"},
@@ -69,7 +73,18 @@ var coordinatorMessages = map[MsgID]questionnaires.Text{
 		"en": "No participants with a baseline date yet.",
 		"nb": "Ingen deltakere med oppstartsdato ennå.",
 	},
-	MsgCompletion: {"en": "Completion per site and timepoint:", "nb": "Fullført per sted og tidspunkt:"},
+	MsgFlow: {
+		"en": "Participants per site, by how far they came:",
+		"nb": "Deltakere per sted, etter hvor langt de har kommet:",
+	},
+	MsgFlowRow: {
+		"en": "%s %s: %d invited, %d linked, %d consented, %d declined, %d withdrawn",
+		"nb": "%s %s: %d invitert, %d koblet til, %d samtykket, %d takket nei, %d trukket seg",
+	},
+	MsgFlowDone:       {"en": "; %s done %d", "nb": "; %s fullført %d"},
+	MsgFlowConsumers:  {"en": "consumers", "nb": "brukere"},
+	MsgFlowClinicians: {"en": "clinicians", "nb": "behandlere"},
+	MsgCompletion:     {"en": "Completion per site and timepoint:", "nb": "Fullført per sted og tidspunkt:"},
 	MsgCompletionRow: {
 		"en": "%s %s: %d/%d complete",
 		"nb": "%s %s: %d/%d fullført",
@@ -96,6 +111,12 @@ const (
 	MsgFollowUp MsgID = "follow_up"
 	// MsgNoneReminded: no reminder was sent about a follow-up yet.
 	MsgNoneReminded MsgID = "none_reminded"
+	// MsgRemindedOpen, MsgRemindedDue, MsgRemindedAfterDue (days) and
+	// MsgRemindedManual say in /due when a reminder went.
+	MsgRemindedOpen     MsgID = "reminded_open"
+	MsgRemindedDue      MsgID = "reminded_due"
+	MsgRemindedAfterDue MsgID = "reminded_after_due"
+	MsgRemindedManual   MsgID = "reminded_manual"
 	// MsgFollowUpOpen, MsgFollowUpOverdue and MsgFollowUpUnreachable name
 	// a follow-up's status (reminders.StatusOpen and its siblings).
 	MsgFollowUpOpen        MsgID = "follow_up_open"
@@ -120,6 +141,15 @@ const (
 	MsgRemindDueSending MsgID = "remind_due_sending"
 	// MsgNoBaselines: /status has no one to count.
 	MsgNoBaselines MsgID = "no_baselines"
+	// MsgFlow heads /status's count of participants by how far they came;
+	// MsgFlowRow is one site and role (consumers, clinicians) of it:
+	// invited, linked, consented, declined, withdrawn; MsgFlowDone follows
+	// it per timepoint: its id and how many completed their own part.
+	MsgFlow           MsgID = "flow"
+	MsgFlowRow        MsgID = "flow_row"
+	MsgFlowDone       MsgID = "flow_done"
+	MsgFlowConsumers  MsgID = "flow_consumers"
+	MsgFlowClinicians MsgID = "flow_clinicians"
 	// MsgCompletion heads /status's table.
 	MsgCompletion MsgID = "completion"
 	// MsgCompletionRow is one row of /status: site, timepoint, complete,

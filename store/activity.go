@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // This file holds what the reminders ask about a person's activity before
@@ -42,4 +44,35 @@ func (s *Store) DeferReminder(ctx context.Context, id int64, owner string, at ti
 		UPDATE reminders SET status = 'pending', send_at = $3, attempts = greatest(attempts - 1, 0),
 			claimed_at = NULL, claimed_by = NULL
 		WHERE id = $1 AND status = 'claimed' AND claimed_by = $2`, id, owner, at))
+}
+
+// FlowParticipant is one participant's way through the study so far: the
+// CONSORT-style flow that /status and the report count.
+type FlowParticipant struct {
+	ID       int64  `db:"id"`
+	Site     string `db:"site"`
+	Role     string `db:"role"`
+	Status   string `db:"status"`
+	Linked   bool   `db:"linked"`   // redeemed an invitation
+	Agreed   bool   `db:"agreed"`   // consented at least once
+	Declined bool   `db:"declined"` // their latest decision is a refusal
+}
+
+// FlowParticipants lists every participant not erased of the given sites
+// (all when sites is empty), whatever their status, by code.
+func (s *Store) FlowParticipants(ctx context.Context, sites []string) (_ []FlowParticipant, err error) {
+	defer wrap(&err, "Store.FlowParticipants")
+	var out []FlowParticipant
+	err = s.db.SelectContext(ctx, &out, `
+		SELECT p.id, p.site, p.role, p.status,
+		       EXISTS (SELECT 1 FROM invites i WHERE i.participant_id = p.id AND i.redeemed_at IS NOT NULL)
+		           OR EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
+		       EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id AND c.agreed) AS agreed,
+		       coalesce((SELECT NOT c.agreed FROM consents c WHERE c.participant_id = p.id
+		                 ORDER BY c.decided_at DESC, c.id DESC LIMIT 1), false) AS declined
+		FROM participants p
+		WHERE p.erased_at IS NULL
+		  AND (coalesce(cardinality($1::text[]), 0) = 0 OR p.site = ANY($1))
+		ORDER BY p.code`, pq.Array(sites))
+	return out, err
 }

@@ -30,6 +30,7 @@ type CLI struct {
 	Site           SiteCmd           `cmd:"" help:"Manage sites."`
 	Invite         InviteCmd         `cmd:"" help:"Create participants and print their invitation links."`
 	Participant    ParticipantCmd    `cmd:"" help:"Correct a participant's data."`
+	Participants   ParticipantsCmd   `cmd:"" help:"List the participants with their status: a header line, then one tab-separated line each."`
 	Due            DueCmd            `cmd:"" help:"List open and overdue follow-ups."`
 	Remind         RemindCmd         `cmd:"" help:"Send reminders now."`
 	Export         ExportCmd         `cmd:"" help:"Export the answers as CSV."`

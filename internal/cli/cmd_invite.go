@@ -14,8 +14,16 @@ import (
 	"github.com/imrbot/imrbot/store"
 )
 
-// InviteCmd is `imrbot invite`.
+// InviteCmd is `imrbot invite`: with flags and no subcommand it creates
+// participants (InviteCreateCmd), as it always has; `invite reissue CODE`
+// replaces a participant's invitation.
 type InviteCmd struct {
+	Create  InviteCreateCmd  `cmd:"" default:"withargs" help:"Create participants and print their invitation links (the default: imrbot invite --site ...)."`
+	Reissue InviteReissueCmd `cmd:"" help:"Revoke a participant's unused invitation and print a new one; redeeming it moves a linked participant to the new chat."`
+}
+
+// InviteCreateCmd is `imrbot invite --site CODE --role ROLE ...`.
+type InviteCreateCmd struct {
 	Site         string `required:"" help:"Site code."`
 	Role         string `required:"" enum:"consumer,clinician,coordinator" help:"consumer, clinician or coordinator."`
 	Lang         string `enum:"en,nb," default:"" help:"Chat language (en or nb); default: the participant's Telegram language."`
@@ -34,7 +42,7 @@ const maxExpires = 365 * 24 * time.Hour
 
 // Run creates the participants and prints PARTICIPANT_CODE, INVITE_CODE and
 // DEEP_LINK per line.
-func (c *InviteCmd) Run(app *App) error {
+func (c *InviteCreateCmd) Run(app *App) error {
 	np, err := c.validate(app.Now())
 	if err != nil {
 		return err
@@ -54,12 +62,18 @@ func (c *InviteCmd) Run(app *App) error {
 	}
 	username := app.botUsername()
 	for _, inv := range invitations {
-		fmt.Fprintf(app.Stdout, "%s\t%s\t%s\n", inv.ParticipantCode, inv.InviteCode, DeepLink(username, inv.InviteCode))
+		printInvitation(app, username, inv)
 	}
 	return nil
 }
 
-func (c *InviteCmd) validate(now time.Time) (store.NewParticipant, error) {
+// printInvitation prints invite's line: PARTICIPANT_CODE, INVITE_CODE and
+// DEEP_LINK, tab-separated.
+func printInvitation(app *App, username string, inv store.Invitation) {
+	fmt.Fprintf(app.Stdout, "%s\t%s\t%s\n", inv.ParticipantCode, inv.InviteCode, DeepLink(username, inv.InviteCode))
+}
+
+func (c *InviteCreateCmd) validate(now time.Time) (store.NewParticipant, error) {
 	np := store.NewParticipant{Site: c.Site, Role: c.Role, Lang: c.Lang, ClinicianCode: c.Clinician}
 	if c.Count < 1 || c.Count > maxCount {
 		return np, Usagef("--count %d: must be between 1 and %d", c.Count, maxCount)
@@ -133,4 +147,39 @@ func (a *App) botUsername() string {
 	}
 	a.Logger.Warn("bot username unknown: set TELEGRAM_BOT_USERNAME or run serve once; deep links use " + unknownBot)
 	return unknownBot
+}
+
+// InviteReissueCmd is `imrbot invite reissue CODE`.
+type InviteReissueCmd struct {
+	Code    string `arg:"" placeholder:"PARTICIPANT_CODE" help:"The participant."`
+	Expires string `default:"30d" help:"How long the new invitation stays valid (e.g. 30d, 72h)."`
+}
+
+// Run revokes the participant's unused invitation and prints a new line in
+// invite's format. For a participant linked to a chat (a lost phone, a new
+// Telegram account), redeeming the new link moves them to the new chat and
+// the old one loses access. Audited; a participant who withdrew is refused.
+func (c *InviteReissueCmd) Run(app *App) error {
+	now := app.Now()
+	ttl, err := ParseDays(c.Expires)
+	if err != nil || ttl <= 0 || ttl > maxExpires {
+		return Usagef("--expires %q: want a positive duration of at most 365d, such as 30d or 72h", c.Expires)
+	}
+	st, err := app.Store(app.Context)
+	if err != nil {
+		return err
+	}
+	inv, _, err := st.Reissue(app.Context, c.Code, now, now.Add(ttl), NewInviteCode, "cli")
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return Usagef("unknown participant %q", c.Code)
+	case errors.Is(err, store.ErrErased):
+		return fmt.Errorf("participant %s withdrew and their answers were erased, so their invitation cannot be reissued", c.Code)
+	case errors.Is(err, store.ErrAlreadyWithdrawn):
+		return fmt.Errorf("participant %s has withdrawn, so their invitation cannot be reissued", c.Code)
+	case err != nil:
+		return err
+	}
+	printInvitation(app, app.botUsername(), inv)
+	return nil
 }

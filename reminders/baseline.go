@@ -29,7 +29,7 @@ func (p *Planner) SetBaseline(ctx context.Context, st *store.Store, code string,
 		if err := tx.SetBaselineDate(ctx, sp.ID, questionnaires.Civil(date), actor); err != nil {
 			return err
 		}
-		return p.planReplans(ctx, tx, []store.Replan{store.BaselineReplan(sp, questionnaires.Civil(date))}, now)
+		return p.planReplans(ctx, tx, []replan{corrected(sp, questionnaires.Civil(date))}, now)
 	})
 	if err != nil {
 		return fmt.Errorf("reminders.SetBaseline(%q): %w", code, err)

@@ -76,9 +76,9 @@ func (p *Planner) RatingRows(consumer *store.ScheduleParticipant, now time.Time)
 	return out
 }
 
-// PlanQueued drains the replans that the database's triggers queued
-// (consent, a corrected baseline, a new clinician, a participant reachable
-// again) and returns how many it took. Each replan is planned in turn,
+// PlanQueued drains the schedule outbox, where the database's triggers
+// record every change (consent, a corrected baseline, a new clinician, a
+// participant reachable again), and returns how many changes it took. Each replan is planned in turn,
 // from the baseline date and clinician it was queued with, as if the
 // planner had run right after it: an offer made at consent counts for the
 // timepoints open under the baseline date of that moment, and a correction
@@ -88,12 +88,12 @@ func (p *Planner) PlanQueued(ctx context.Context, st *store.Store, now time.Time
 	for {
 		var n int
 		err := st.InTx(ctx, func(tx *store.Tx) error {
-			replans, err := tx.TakeReplans(ctx, planBatch)
+			changes, err := tx.TakeScheduleChanges(ctx, planBatch)
 			if err != nil {
 				return err
 			}
-			n = len(replans)
-			return p.planReplans(ctx, tx, replans, now)
+			n = len(changes)
+			return p.planReplans(ctx, tx, replans(changes), now)
 		})
 		if err != nil {
 			return planned, fmt.Errorf("reminders.PlanQueued: %w", err)
@@ -107,13 +107,13 @@ func (p *Planner) PlanQueued(ctx context.Context, st *store.Store, now time.Time
 
 // planReplans plans each replan in the order given, inside tx. Rows a later replan
 // plans again replace those of an earlier one, as a later run would.
-func (p *Planner) planReplans(ctx context.Context, tx *store.Tx, replans []store.Replan, now time.Time) error {
+func (p *Planner) planReplans(ctx context.Context, tx *store.Tx, replans []replan, now time.Time) error {
 	if len(replans) == 0 {
 		return nil
 	}
 	ids := make([]int64, 0, len(replans))
 	for _, r := range replans {
-		ids = append(ids, r.ParticipantID)
+		ids = append(ids, r.participantID)
 	}
 	participants, err := tx.LockScheduleParticipants(ctx, ids)
 	if err != nil {
@@ -121,13 +121,13 @@ func (p *Planner) planReplans(ctx context.Context, tx *store.Tx, replans []store
 	}
 	var rows []store.PlannedReminder
 	for _, r := range replans {
-		sp, ok := participants[r.ParticipantID]
+		sp, ok := participants[r.participantID]
 		if !ok {
 			continue
 		}
 		then := *sp
-		then.BaselineDate, then.ClinicianID = r.BaselineDate, r.ClinicianID
-		more, err := p.participantRows(ctx, tx, &then, now, r.Reason == store.ReplanStart)
+		then.BaselineDate, then.ClinicianID = r.baselineDate, r.clinicianID
+		more, err := p.participantRows(ctx, tx, &then, now, r.reason == replanStart)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@
 -- status, baseline date or clinician changed ('participant'), or a consent
 -- decision recorded ('consent'). A row records what changed and nothing
 -- else; whether it moves the schedule, and why, is decided in Go
--- (store.TakeReplans), where the reminder policy lives. Whoever makes the
+-- (reminders/replans.go), where the reminder policy lives. Whoever makes the
 -- change, the dispatcher plans it on its next tick, and a rollback leaves
 -- nothing. baseline_date and clinician_id are the participant's after the
 -- change, so each replan is planned from the date it was made for.

@@ -34,6 +34,7 @@ type CLI struct {
 	Due            DueCmd            `cmd:"" help:"List open and overdue follow-ups."`
 	Remind         RemindCmd         `cmd:"" help:"Send reminders now."`
 	Export         ExportCmd         `cmd:"" help:"Export the answers as CSV."`
+	Answers        AnswersCmd        `cmd:"" help:"Import answers collected on paper."`
 	Report         ReportCmd         `cmd:"" help:"Write the study's outcome report."`
 	Questionnaires QuestionnairesCmd `cmd:"" help:"List, lint and show questionnaire definitions."`
 	Demo           DemoCmd           `cmd:"" help:"Try the bot in the terminal against a built-in Telegram look-alike."`

@@ -13,7 +13,6 @@ package chatbench
 import (
 	"context"
 	"flag"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,7 +20,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -31,6 +29,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/imrbot/imrbot/bench/serve/tap"
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/internal/pgtest"
@@ -110,7 +109,7 @@ var (
 )
 
 func tapEcho(b *testing.B) result {
-	tapOnce.Do(func() { tapResult = runEcho(b, tapEchoHandler, tapEchoPerson) })
+	tapOnce.Do(func() { tapResult = runEcho(b, tap.Echo(*answers+1), tapEchoPerson) })
 	return tapResult
 }
 
@@ -138,52 +137,14 @@ func textEchoPerson(ctx context.Context, u *telegramfake.User, latencies *[]time
 	return nil
 }
 
-// echoQuestion is the tap echo's message: a question numbered like the
-// bot's, about as long, with five option buttons.
-func echoQuestion(chatID int64, n int) *tgbot.SendMessageParams {
-	rows := make([][]models.InlineKeyboardButton, 5)
-	for i := range rows {
-		code := strconv.Itoa(i)
-		rows[i] = []models.InlineKeyboardButton{{Text: code + " · option " + code, CallbackData: "a:" + strconv.Itoa(n) + ":" + code}}
-	}
-	return &tgbot.SendMessageParams{
-		ChatID:      chatID,
-		Text:        fmt.Sprintf("%d/%d · <b>Echo</b>\nQuestion %d: how much has this been true of you over the last two weeks?", n, *answers+1, n),
-		ParseMode:   models.ParseModeHTML,
-		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: rows},
-	}
-}
-
-func tapEchoHandler(ctx context.Context, bt *tgbot.Bot, u *models.Update) {
-	switch {
-	case u.Message != nil: // /start: the first question
-		_, _ = bt.SendMessage(ctx, echoQuestion(u.Message.Chat.ID, 1))
-	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
-		q, m := u.CallbackQuery, u.CallbackQuery.Message.Message
-		n, _ := strconv.Atoi(strings.Split(q.Data, ":")[1])
-		var side sync.WaitGroup
-		side.Go(func() {
-			_, _ = bt.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
-		})
-		side.Go(func() {
-			_, _ = bt.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: m.Chat.ID, MessageID: m.ID,
-				Text: fmt.Sprintf("%d/%d · Echo\nQuestion %d: answered %s", n, *answers+1, n, q.Data)})
-		})
-		_, _ = bt.SendMessage(ctx, echoQuestion(m.Chat.ID, n+1))
-		side.Wait()
-	}
-}
-
 func tapEchoPerson(ctx context.Context, u *telegramfake.User, latencies *[]time.Duration) error {
-	p := &participant{u: u}
-	u.Send("/start")
-	var err error
-	if p.q, err = u.WaitFor(ctx, isQuestion); err != nil {
+	p := &tap.Person{U: u}
+	if err := p.StartEcho(ctx); err != nil {
 		return err
 	}
 	for range *answers {
 		t0 := time.Now()
-		if err := p.answer(ctx); err != nil {
+		if err := p.Answer(ctx); err != nil {
 			return err
 		}
 		*latencies = append(*latencies, time.Since(t0))
@@ -321,13 +282,13 @@ func runChat(b *testing.B, mode string) result {
 	}
 
 	// Enrol everyone first: the timed part is answering.
-	users := make([]*participant, len(invites))
+	users := make([]*tap.Person, len(invites))
 	var wg sync.WaitGroup
 	var failed atomic.Int64
 	for i, inv := range invites {
-		users[i] = &participant{u: fake.NewUser("p"+strconv.Itoa(i), "en")}
+		users[i] = &tap.Person{U: fake.NewUser("p"+strconv.Itoa(i), "en")}
 		wg.Go(func() {
-			if err := users[i].enrol(ctx, inv.InviteCode); err != nil {
+			if err := users[i].Enrol(ctx, inv.InviteCode); err != nil {
 				failed.Add(1)
 				b.Error(err)
 			}
@@ -344,12 +305,12 @@ func runChat(b *testing.B, mode string) result {
 		wg.Go(func() {
 			for range *answers {
 				t0 := time.Now()
-				if err := p.answer(ctx); err != nil {
+				if err := p.Answer(ctx); err != nil {
 					b.Error(err)
 					return
 				}
 				latencies[i] = append(latencies[i], time.Since(t0))
-				if p.done {
+				if p.Done {
 					return
 				}
 			}
@@ -384,57 +345,4 @@ func logApplyTime(b *testing.B, reg *prometheus.Registry) {
 			b.Logf("groups: %d shared transactions, %.1f updates each on average", n, h.GetSampleSum()/float64(n))
 		}
 	}
-}
-
-// participant is one simulated consumer and the question they see.
-type participant struct {
-	u    *telegramfake.User
-	q    telegramfake.Message
-	done bool
-}
-
-func isQuestion(m telegramfake.Message) bool {
-	head, _, _ := strings.Cut(m.Text, " · ")
-	n, of, ok := strings.Cut(head, "/")
-	return ok && n != "" && of != "" && strings.Trim(n+of, "0123456789") == ""
-}
-
-func (p *participant) enrol(ctx context.Context, code string) error {
-	p.u.Start(code)
-	consent, err := p.u.WaitFor(ctx, func(m telegramfake.Message) bool { _, ok := m.Button("I agree"); return ok })
-	if err != nil {
-		return err
-	}
-	if _, err := p.u.Press(consent.ID, "I agree"); err != nil {
-		return err
-	}
-	p.q, err = p.u.WaitFor(ctx, func(m telegramfake.Message) bool { return m.ID > consent.ID && isQuestion(m) })
-	return err
-}
-
-// answer taps the current question's first option and waits for the next
-// question (or the closing message).
-func (p *participant) answer(ctx context.Context) error {
-	q := p.q
-	var data string
-	for _, row := range q.Buttons {
-		if t := row[0].Text; t != "" && t[0] >= '0' && t[0] <= '9' {
-			data = row[0].CallbackData
-			break
-		}
-	}
-	if data == "" {
-		return fmt.Errorf("question without option buttons: %q", q.Text)
-	}
-	if _, err := p.u.Tap(q.ID, data); err != nil {
-		return err
-	}
-	next, err := p.u.WaitFor(ctx, func(m telegramfake.Message) bool {
-		return m.ID > q.ID && (isQuestion(m) || strings.Contains(m.Text, "is complete"))
-	})
-	if err != nil {
-		return err
-	}
-	p.q, p.done = next, !isQuestion(next)
-	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imrbot/imrbot/bench/serve/tap"
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/conversation"
 	"github.com/imrbot/imrbot/internal/pgtest"
@@ -112,12 +113,12 @@ func BenchmarkResidentMemory(b *testing.B) {
 	for range *people {
 		wg.Go(func() {
 			for inv := range work {
-				p := &participant{u: fake.NewUser("m", "en")}
-				if err := p.enrol(ctx, inv.InviteCode); err != nil {
+				p := &tap.Person{U: fake.NewUser("m", "en")}
+				if err := p.Enrol(ctx, inv.InviteCode); err != nil {
 					b.Error(err)
 					return
 				}
-				if err := p.answer(ctx); err != nil {
+				if err := p.Answer(ctx); err != nil {
 					b.Error(err)
 					return
 				}

@@ -112,7 +112,15 @@ func (c *DemoCmd) Run(app *App) error {
 	link := DeepLink(fake.BotUser().Username, inv.InviteCode)
 	fmt.Fprintf(out, "imrbot demo: a chat with the bot, through a Telegram look-alike on this machine.\n")
 	fmt.Fprintf(out, "You are participant %s (a consumer at site %s). Your invitation link:\n  %s\n", inv.ParticipantCode, demoSite, link)
-	fmt.Fprintf(out, "Type a number to press a button (for an answer, type its code), or text/commands like /back. %s sends a reminder now; /quit ends.\n\n", demoReminderCommand)
+	fmt.Fprintf(out, "Type a number to press a button (for an answer, type its code), or text/commands like /back. %s sends a reminder now; /quit ends.\n", demoReminderCommand)
+	// The consent comes from the study text: say whose it is, so nobody
+	// takes the example's contact for a real one.
+	if catalog.Study.Placeholder() {
+		fmt.Fprintf(out, "The consent below, with its contact, ethics approval and data controller, is the built-in EXAMPLE study text (%s): a study replaces it from IMRBOT_QUESTIONNAIRES.\n", catalog.Study.Source)
+	} else {
+		fmt.Fprintf(out, "The consent below is the study text from %s (consent version %s).\n", catalog.Study.Source, catalog.Study.Consent.Version)
+	}
+	fmt.Fprintln(out)
 
 	chat := &demoChat{ctx: ctx, out: out, user: fake.NewUser("Demo", lang)}
 	fmt.Fprintf(out, "you> /start %s\n", inv.InviteCode)

@@ -34,9 +34,13 @@ func TestDemoRunsAScriptedChat(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{
-		"https://t.me/imrbot_demo_bot?start=", // the invitation link
-		"a number to press a button",          // the hint
-		"[1] I agree", "[2] No, I do not",     // consent, numbered
+		"https://t.me/imrbot_demo_bot?start=",           // the invitation link
+		"a number to press a button",                    // the hint
+		"built-in EXAMPLE study text (defs/study.yaml)", // whose consent it is
+		"Contact: EXAMPLE, replace: Study coordinator",  // the study text's information
+		"Ethics approval: EXAMPLE", "Data controller: EXAMPLE",
+		"Full information letter: https://example.org/",
+		"[1] I agree", "[2] No, I do not", // consent, numbered
 		"1/15", "[1] 1 - ", "2/15", "3/15", // questions with their option buttons
 		"Your answer now: 2", // /back shows the current answer
 		"bot> Reminder (",    // /demo-reminder sends one

@@ -101,7 +101,7 @@ type ImportResult struct {
 // each assessment it answers (created in progress if new, locked), its
 // answers marked with the import, the assessments it completes, and an
 // audit record. Nothing is stored when an answer's item is answered
-// already (*AnsweredError). The assessment locks make a chat answering the
+// already (*AnsweredError, naming the first such answer). The assessment locks make a chat answering the
 // same assessment meanwhile wait or be seen: its answer rows lock the
 // assessment's key.
 func (s *Store) ImportAnswers(ctx context.Context, imp AnswerImport) (res ImportResult, err error) {

@@ -3,6 +3,7 @@ package desk
 import (
 	"net/http"
 
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/reminders"
 )
 
@@ -74,6 +75,6 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 		})
 	}
 	s.render(w, r, http.StatusOK, "overview", page{Title: "Overview", Nav: "overview", Data: map[string]any{
-		"Sites": sites, "Statuses": rosterStatuses,
+		"Sites": sites, "Statuses": questionnaires.RosterStatuses,
 	}})
 }

@@ -69,6 +69,9 @@ func timeline(h *store.History) []event {
 		out = append(out, event{At: at, What: what, Why: r.Note.String})
 	}
 	for _, a := range h.Audit {
+		if a.Action == "invite" {
+			continue // the invitation's own row says it, with its expiry
+		}
 		out = append(out, event{At: a.At, What: auditText(a), Why: auditWhy(a.Detail)})
 	}
 	slices.SortStableFunc(out, func(a, b event) int { return a.At.Compare(b.At) })

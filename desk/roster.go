@@ -9,29 +9,10 @@ import (
 	"github.com/imrbot/imrbot/store"
 )
 
-// rosterStatuses are the statuses the roster filters by, as `imrbot
-// participants` prints them.
-var rosterStatuses = []string{"invited", "expired", "declined", "active", "unreachable", "withdrawn"}
-
-// rosterStatus is where a participant stands on the roster at now.
+// rosterStatus is where a participant stands on the roster at now, as
+// `imrbot participants` says.
 func rosterStatus(r *store.RosterRow, now time.Time) string {
-	switch {
-	case r.Status == questionnaires.StatusWithdrawn:
-		return questionnaires.StatusWithdrawn
-	case r.Declined:
-		return "declined"
-	case r.Linked && r.Status == questionnaires.StatusUnreachable:
-		return questionnaires.StatusUnreachable
-	case r.Linked:
-		return questionnaires.StatusActive
-	case r.BaselineDate.Valid:
-		return questionnaires.StatusUnreachable
-	case !r.Redeemed && r.InviteExpiresAt.Valid && now.Before(r.InviteExpiresAt.Time):
-		return questionnaires.StatusInvited
-	case r.Redeemed:
-		return questionnaires.StatusInvited
-	}
-	return "expired"
+	return questionnaires.RosterStatus(r.Facts(), now)
 }
 
 // rosterLine is one participant on the roster page.
@@ -66,7 +47,7 @@ func (s *Server) roster(w http.ResponseWriter, r *http.Request, sess *session) {
 		s.fail(w, r, http.StatusNotFound, "You have no site with that code.")
 		return
 	}
-	if status != "" && !slices.Contains(rosterStatuses, status) {
+	if status != "" && !slices.Contains(questionnaires.RosterStatuses, status) {
 		s.fail(w, r, http.StatusBadRequest, "There is no such status; choose one from the list.")
 		return
 	}
@@ -82,6 +63,6 @@ func (s *Server) roster(w http.ResponseWriter, r *http.Request, sess *session) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "roster", page{Title: "Roster", Nav: "roster", Data: map[string]any{
-		"Lines": shown, "Site": site, "Status": status, "Statuses": rosterStatuses,
+		"Lines": shown, "Site": site, "Status": status, "Statuses": questionnaires.RosterStatuses,
 	}})
 }

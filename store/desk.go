@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // This file holds the coordinators' web desk: single-use login links
@@ -243,8 +245,8 @@ func (s *Store) SetStudyWide(ctx context.Context, code string, on bool, now time
 	})
 }
 
-// RosterRow is one participant on the desk's roster, with what their
-// status on the roster is derived from.
+// RosterRow is one participant on the desk's roster, with the facts that
+// decide their roster status (questionnaires.RosterStatus decides it).
 type RosterRow struct {
 	ID           int64        `db:"id"`
 	Code         string       `db:"code"`
@@ -254,28 +256,29 @@ type RosterRow struct {
 	BaselineDate sql.NullTime `db:"baseline_date"`
 	Linked       bool         `db:"linked"`
 	Erased       bool         `db:"erased"`
-	// InviteExpiresAt is the latest invitation's expiry; Redeemed whether
-	// an invitation of theirs was ever used.
-	InviteExpiresAt sql.NullTime `db:"invite_expires_at"`
-	Redeemed        bool         `db:"redeemed"`
-	// Declined: their latest consent decision was no.
-	Declined  bool      `db:"declined"`
-	CreatedAt time.Time `db:"created_at"`
+	// Declined: their latest consent decision was a refusal.
+	Declined bool `db:"declined"`
+	// InviteOpenUntil is the expiry of their latest invitation neither
+	// redeemed nor revoked.
+	InviteOpenUntil sql.NullTime `db:"invite_open_until"`
+	CreatedAt       time.Time    `db:"created_at"`
+}
+
+// Facts are what questionnaires.RosterStatus needs of the row.
+func (r *RosterRow) Facts() questionnaires.RosterFacts {
+	return RosterEntry{Status: r.Status, BaselineDate: r.BaselineDate, Linked: r.Linked,
+		Declined: r.Declined, InviteOpenUntil: r.InviteOpenUntil}.Facts()
 }
 
 const rosterQuery = `
 	SELECT p.id, p.code, p.site, p.role, p.status, p.baseline_date, p.created_at,
-	       l.participant_id IS NOT NULL AS linked, p.erased_at IS NOT NULL AS erased,
-	       i.expires_at AS invite_expires_at, coalesce(i.redeemed, false) AS redeemed,
-	       coalesce(NOT k.agreed, false) AS declined
-	FROM participants p
-	LEFT JOIN telegram_links l ON l.participant_id = p.id
-	LEFT JOIN LATERAL (
-		SELECT max(expires_at) AS expires_at, bool_or(redeemed_at IS NOT NULL) AS redeemed
-		FROM invites WHERE participant_id = p.id) i ON true
-	LEFT JOIN LATERAL (
-		SELECT agreed FROM consents WHERE participant_id = p.id
-		ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true`
+	       EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
+	       p.erased_at IS NOT NULL AS erased,
+	       coalesce((SELECT NOT k.agreed FROM consents k WHERE k.participant_id = p.id
+	                 ORDER BY k.decided_at DESC, k.id DESC LIMIT 1), false) AS declined,
+	       (SELECT max(i.expires_at) FROM invites i
+	        WHERE i.participant_id = p.id AND i.redeemed_at IS NULL AND i.revoked_at IS NULL) AS invite_open_until
+	FROM participants p`
 
 // DeskRoster lists every participant of sites, by site and code.
 func (s *Store) DeskRoster(ctx context.Context, sites []string) (_ []RosterRow, err error) {

@@ -84,11 +84,24 @@ func TestStudyTextAndReconsent(t *testing.T) {
 	if n, of, _ := progress(next); n != 3 || of != 15 {
 		t.Errorf("after agreeing again Ann is asked %d/%d, want 3/15 (her answers kept)", n, of)
 	}
-	if n := w.db.Int(t, `SELECT count(*) FROM consents WHERE agreed AND version = '2'`); n != 1 {
-		t.Errorf("%d agreements to version 2 stored, want 1", n)
+	// Rows as text: (id,participant,version,agreed,decided_at) and
+	// (id,at,actor,action,participant,detail).
+	var agreedTo2, audited int
+	for _, row := range w.db.Dump(t, "consents") {
+		if strings.Contains(row, ",2,t,") {
+			agreedTo2++
+		}
 	}
-	if n := w.db.Int(t, `SELECT count(*) FROM audit_log WHERE action = 'consent'`); n != 2 {
-		t.Errorf("%d consent decisions audited, want 2", n)
+	for _, row := range w.db.Dump(t, "audit_log") {
+		if strings.Contains(row, ",consent,") {
+			audited++
+		}
+	}
+	if n := w.count("consents"); n != 2 || agreedTo2 != 1 {
+		t.Errorf("%d consent decisions, %d agreements to version 2; want 2 and 1:\n%s", n, agreedTo2, strings.Join(w.db.Dump(t, "consents"), "\n"))
+	}
+	if audited != 2 {
+		t.Errorf("%d consent decisions audited, want 2:\n%s", audited, strings.Join(w.db.Dump(t, "audit_log"), "\n"))
 	}
 	if n := w.count("answers"); n != 2 {
 		t.Errorf("%d answers after agreeing again, want 2 kept", n)

@@ -128,10 +128,10 @@ func (d *Dispatcher) Wake() {
 	}
 }
 
-// TickStats says what one tick did.
+// TickStats says what one tick did; Deferred were put off while their
+// recipient was answering.
 type TickStats struct {
-	Planned, Sent, Cancelled, Escalated, Retried, Failed, Lost int
-	Deferred                                                   int // put off while the recipient answers
+	Planned, Sent, Cancelled, Escalated, Retried, Failed, Lost, Deferred int
 }
 
 // Tick plans what changed and handles every reminder due at now. Tests
@@ -269,8 +269,7 @@ func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Tim
 			log.Error("cannot defer reminder", slog.Any("err", err))
 			return outLost, err.Error()
 		}
-		log.Debug("reminder deferred: the recipient is answering", slog.Time("at", at))
-		return outDeferred, "deferred until idle"
+		return outDeferred, "deferred until idle" // the recipient is answering
 	}
 	if err := d.renew(ctx, r); err != nil {
 		log.Warn("reminder claim lost before sending", slog.Any("err", err))

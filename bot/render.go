@@ -91,7 +91,7 @@ func (b *Bot) render(ctx context.Context, out *outcome) {
 	// update was applied.
 	prompt := out.PromptMessageID
 	if out.ParticipantID != 0 {
-		prompt = b.prompts.Latest(out.ParticipantID, prompt)
+		prompt = b.prompts.Latest(out.ParticipantID, out.chatID, prompt)
 	}
 	for _, r := range replies {
 		var err error
@@ -112,7 +112,7 @@ func (b *Bot) render(ctx context.Context, out *outcome) {
 			var id int64
 			id, err = b.sender.Send(ctx, out.chatID, r.Text, r.Buttons)
 			if err == nil && r.Prompt && out.ParticipantID != 0 {
-				b.prompts.Record(ctx, out.ParticipantID, id)
+				b.prompts.Record(ctx, out.ParticipantID, out.chatID, id)
 			}
 		}
 		if errors.Is(err, ErrUnreachable) {

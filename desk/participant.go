@@ -171,6 +171,7 @@ func (s *Server) participant(w http.ResponseWriter, r *http.Request, sess *sessi
 		Data: map[string]any{
 			"P": p, "Status": rosterStatus(p, now), "Baseline": baseline,
 			"Events": timeline(h), "Open": open, "Remindable": remindable(fs, p),
+			"NoReissue": reissueRefusal(p),
 		},
 	})
 }

@@ -34,6 +34,9 @@ type Options struct {
 	URL    *url.URL
 	Now    func() time.Time
 	Logger *slog.Logger
+	// BotUsername is the bot's, for the deep links of invitations; when
+	// "", the one serve recorded at start (store.SettingBotUsername).
+	BotUsername string
 	// Wake tells the reminder dispatcher that manual reminders were
 	// queued, so that they go out now rather than at its next tick.
 	Wake func()
@@ -78,6 +81,7 @@ func New(opt Options) (*Server, error) {
 	s.mux.Handle("POST /desk/remind-due", s.authed(s.remindDue))
 	s.mux.Handle("GET /desk/data", s.authed(s.data))
 	s.mux.Handle("POST /desk/data/{file}", s.authed(s.download))
+	s.routeInvitations()
 	s.mux.HandleFunc("/desk/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "There is no such page on the desk.")
 	})

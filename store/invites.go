@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -29,6 +30,7 @@ type NewParticipant struct {
 	BaselineDate  *time.Time // a baseline collected before enrolment
 	ClinicianCode string     // the consumer's clinician, "" for none
 	InviteExpires time.Time
+	Actor         string // who invites, for the audit log; "" is "cli"
 }
 
 // Invitation is one created participant with its invite code, which is
@@ -97,7 +99,7 @@ func (s *Store) Invite(ctx context.Context, np NewParticipant, count int, newCod
 				hashInvite(invite), id, np.InviteExpires); err != nil {
 				return err
 			}
-			if err := tx.Audit(ctx, "cli", "invite", &id, map[string]any{"code": code, "role": np.Role}); err != nil {
+			if err := tx.Audit(ctx, cmp.Or(np.Actor, "cli"), "invite", &id, map[string]any{"code": code, "role": np.Role}); err != nil {
 				return err
 			}
 			out = append(out, Invitation{ParticipantCode: code, InviteCode: invite})

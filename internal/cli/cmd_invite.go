@@ -1,13 +1,8 @@
 package cli
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"math"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -33,13 +28,6 @@ type InviteCreateCmd struct {
 	Expires      string `default:"30d" help:"How long the invitations stay valid (e.g. 30d, 72h)."`
 }
 
-// maxCount bounds one invite run; larger enrolments are several runs.
-const maxCount = 10000
-
-// maxExpires bounds --expires: an invitation left open longer than a year
-// is a forgotten one, and a bound keeps now+ttl far from overflowing.
-const maxExpires = 365 * 24 * time.Hour
-
 // Run creates the participants and prints PARTICIPANT_CODE, INVITE_CODE and
 // DEEP_LINK per line.
 func (c *InviteCreateCmd) Run(app *App) error {
@@ -51,7 +39,7 @@ func (c *InviteCreateCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
-	invitations, err := st.Invite(app.Context, np, c.Count, NewInviteCode)
+	invitations, err := st.Invite(app.Context, np, c.Count, store.NewInviteCode)
 	switch {
 	case errors.Is(err, store.ErrUnknownSite):
 		return Usagef("unknown site %q: add it with `imrbot site add`", c.Site)
@@ -73,67 +61,36 @@ func printInvitation(app *App, username string, inv store.Invitation) {
 	fmt.Fprintf(app.Stdout, "%s\t%s\t%s\n", inv.ParticipantCode, inv.InviteCode, DeepLink(username, inv.InviteCode))
 }
 
+// validate checks the flags by store's invitation rules, each refusal
+// naming its flag.
 func (c *InviteCreateCmd) validate(now time.Time) (store.NewParticipant, error) {
-	np := store.NewParticipant{Site: c.Site, Role: c.Role, Lang: c.Lang, ClinicianCode: c.Clinician}
-	if c.Count < 1 || c.Count > maxCount {
-		return np, Usagef("--count %d: must be between 1 and %d", c.Count, maxCount)
-	}
-	if c.Clinician != "" && c.Role != "consumer" {
-		return np, Usagef("--clinician applies only to --role consumer")
-	}
-	if c.BaselineDate != "" {
-		d, err := time.Parse(time.DateOnly, c.BaselineDate)
-		if err != nil {
-			return np, Usagef("--baseline-date %q: want a date as YYYY-MM-DD", c.BaselineDate)
-		}
-		if d.After(now) {
-			return np, Usagef("--baseline-date %s is in the future", c.BaselineDate)
-		}
-		np.BaselineDate = &d
-	}
-	ttl, err := ParseDays(c.Expires)
-	if err != nil || ttl <= 0 || ttl > maxExpires {
-		return np, Usagef("--expires %q: want a positive duration of at most 365d, such as 30d or 72h", c.Expires)
-	}
-	np.InviteExpires = now.Add(ttl)
-	return np, nil
+	np, err := store.InviteRequest{Site: c.Site, Role: c.Role, Lang: c.Lang, BaselineDate: c.BaselineDate,
+		Clinician: c.Clinician, Count: c.Count, Expires: c.Expires}.Check(now)
+	return np, flagError(err)
 }
 
-// ParseDays parses a Go duration, also accepting whole days ("30d"). Like
-// time.ParseDuration it refuses a number of days that does not fit in a
-// Duration rather than wrapping around.
-func ParseDays(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.ParseInt(days, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("ParseDays %q: %w", s, err)
-		}
-		const day = 24 * time.Hour
-		if n > math.MaxInt64/int64(day) || n < math.MinInt64/int64(day) {
-			return 0, fmt.Errorf("ParseDays %q: too many days for a duration", s)
-		}
-		return time.Duration(n) * day, nil
+// flagError turns store's refusal of an invitation into a usage error
+// that names the flag.
+func flagError(err error) error {
+	var ie *store.InviteError
+	if errors.As(err, &ie) {
+		return Usagef("--%s", ie.Error())
 	}
-	return time.ParseDuration(s)
+	return err
 }
 
-// NewInviteCode returns 192 random bits as 32 URL-safe characters, within
-// Telegram's 64-character deep-link payload of [A-Za-z0-9_-].
-func NewInviteCode() (string, error) {
-	var b [24]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
+// ParseDays parses a Go duration, also accepting whole days ("30d"), as
+// store.ParseDays does.
+func ParseDays(s string) (time.Duration, error) { return store.ParseDays(s) }
+
+// NewInviteCode makes a fresh invite code, as store.NewInviteCode does.
+func NewInviteCode() (string, error) { return store.NewInviteCode() }
 
 // unknownBot stands in for the bot's username before serve has learnt it.
 const unknownBot = "YOUR_BOT"
 
-// DeepLink is the link that opens the bot with /start CODE.
-func DeepLink(username, code string) string {
-	return "https://t.me/" + url.PathEscape(username) + "?start=" + code
-}
+// DeepLink is the link that opens the bot with /start CODE (store.DeepLink).
+func DeepLink(username, code string) string { return store.DeepLink(username, code) }
 
 // botUsername is TELEGRAM_BOT_USERNAME, else the one serve learnt from getMe.
 func (a *App) botUsername() string {
@@ -161,15 +118,15 @@ type InviteReissueCmd struct {
 // the old one loses access. Audited; a participant who withdrew is refused.
 func (c *InviteReissueCmd) Run(app *App) error {
 	now := app.Now()
-	ttl, err := ParseDays(c.Expires)
-	if err != nil || ttl <= 0 || ttl > maxExpires {
-		return Usagef("--expires %q: want a positive duration of at most 365d, such as 30d or 72h", c.Expires)
+	ttl, err := store.InviteTTL(c.Expires)
+	if err != nil {
+		return flagError(err)
 	}
 	st, err := app.Store(app.Context)
 	if err != nil {
 		return err
 	}
-	inv, _, err := st.Reissue(app.Context, c.Code, now, now.Add(ttl), NewInviteCode, "cli")
+	inv, _, err := st.Reissue(app.Context, c.Code, now, now.Add(ttl), store.NewInviteCode, "cli")
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return Usagef("unknown participant %q", c.Code)

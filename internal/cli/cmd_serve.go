@@ -147,13 +147,14 @@ func (c *ServeCmd) Run(app *App) error {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.listen, err)
 	}
 	defer ln.Close() // on an early return; Shutdown has closed it otherwise
-	// Warned once every setting has passed, so a bad one stays one line.
-	warnPlaceholders(app, catalog)
 	ctx := app.Context
 	st, err := app.Store(ctx) // applies pending migrations
 	if err != nil {
 		return err
 	}
+	// Warned once the settings and the database have passed, so that
+	// an error stays one line.
+	warnPlaceholders(app, catalog)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	b, dispatcher, err := newSending(app, st, catalog, rcfg, cfg.telegram, reg)

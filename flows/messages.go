@@ -13,8 +13,9 @@ type MsgID string
 // messages holds every text the bot says, in every language of
 // questionnaires.Languages (a test checks), gathered from the files that
 // hold them by subject: messages_chat.go (the conversation),
-// messages_reminders.go, messages_coordinator.go and messages_study.go. Texts are plain; the
-// adapter escapes them. Arguments are filled in with fmt.
+// messages_reminders.go, messages_coordinator.go, messages_study.go and
+// messages_roster.go. Texts are plain; the adapter escapes them. Arguments
+// are filled in with fmt.
 var messages = catalogue(aroundMessages, chatMessages, reminderMessages, coordinatorMessages, studyMessages, rosterMessages)
 
 // Say is the catalogue's text id in lang (English when the language is

@@ -113,7 +113,7 @@ func (p *Planner) planReplans(ctx context.Context, tx *store.Tx, replans []repla
 	}
 	ids := make([]int64, 0, len(replans))
 	for _, r := range replans {
-		ids = append(ids, r.participantID)
+		ids = append(ids, r.change.ParticipantID)
 	}
 	participants, err := tx.LockScheduleParticipants(ctx, ids)
 	if err != nil {
@@ -121,12 +121,12 @@ func (p *Planner) planReplans(ctx context.Context, tx *store.Tx, replans []repla
 	}
 	var rows []store.PlannedReminder
 	for _, r := range replans {
-		sp, ok := participants[r.participantID]
+		sp, ok := participants[r.change.ParticipantID]
 		if !ok {
 			continue
 		}
 		then := *sp
-		then.BaselineDate, then.ClinicianID = r.baselineDate, r.clinicianID
+		then.BaselineDate, then.ClinicianID = r.change.BaselineDate, r.change.ClinicianID
 		more, err := p.participantRows(ctx, tx, &then, now, r.reason == replanStart)
 		if err != nil {
 			return err

@@ -1,7 +1,6 @@
 package reminders
 
 import (
-	"database/sql"
 	"time"
 
 	"github.com/imrbot/imrbot/questionnaires"
@@ -9,13 +8,12 @@ import (
 )
 
 // replan asks for a participant's schedule to be made again, from the
-// baseline date and clinician they had when it was asked: an offer covers
-// what was open under that date, not under a correction made after it.
+// baseline date and clinician they had when it was asked (the change's):
+// an offer covers what was open under that date, not under a correction
+// made after it.
 type replan struct {
-	participantID int64
-	reason        string
-	baselineDate  sql.NullTime
-	clinicianID   sql.NullInt64
+	reason string
+	change store.ScheduleChange
 }
 
 // Why a schedule is made again.
@@ -63,8 +61,7 @@ func replans(changes []store.ScheduleChange) []replan {
 	var out []replan
 	for _, c := range changes {
 		if why := replanReason(c); why != "" {
-			out = append(out, replan{participantID: c.ParticipantID, reason: why,
-				baselineDate: c.BaselineDate, clinicianID: c.ClinicianID})
+			out = append(out, replan{reason: why, change: c})
 		}
 	}
 	return out
@@ -72,6 +69,8 @@ func replans(changes []store.ScheduleChange) []replan {
 
 // corrected is the replan of correcting sp's baseline date to date.
 func corrected(sp *store.ScheduleParticipant, date time.Time) replan {
-	return replan{participantID: sp.ID, reason: replanBaseline,
-		baselineDate: sql.NullTime{Time: date, Valid: true}, clinicianID: sp.ClinicianID}
+	r := replan{reason: replanBaseline}
+	r.change.ParticipantID, r.change.ClinicianID = sp.ID, sp.ClinicianID
+	r.change.BaselineDate.Time, r.change.BaselineDate.Valid = date, true
+	return r
 }

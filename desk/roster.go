@@ -39,8 +39,8 @@ func (s *Server) rosterLines(r *http.Request, sess *session) ([]rosterLine, erro
 	return out, nil
 }
 
-// roster lists every participant of the coordinator's sites, filtered by
-// site and status with a GET form.
+// roster lists the participants of the coordinator's sites a page at a
+// time (rosterPage), filtered by site and status with a GET form.
 func (s *Server) roster(w http.ResponseWriter, r *http.Request, sess *session) {
 	site, status := r.URL.Query().Get("site"), r.URL.Query().Get("status")
 	if site != "" && !sess.sees(site) {
@@ -51,18 +51,12 @@ func (s *Server) roster(w http.ResponseWriter, r *http.Request, sess *session) {
 		s.fail(w, r, http.StatusBadRequest, "There is no such status; choose one from the list.")
 		return
 	}
-	lines, err := s.rosterLines(r, sess)
+	shown, next, err := s.rosterPage(r, sess, site, status, r.URL.Query().Get("after"))
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	shown := lines[:0]
-	for _, l := range lines {
-		if (site == "" || l.Site == site) && (status == "" || l.Status == status) {
-			shown = append(shown, l)
-		}
-	}
 	s.render(w, r, http.StatusOK, "roster", page{Title: "Roster", Nav: "roster", Data: map[string]any{
-		"Lines": shown, "Site": site, "Status": status, "Statuses": questionnaires.RosterStatuses,
+		"Lines": shown, "Site": site, "Status": status, "Statuses": questionnaires.RosterStatuses, "Next": next,
 	}})
 }

@@ -16,7 +16,7 @@ func (s *step) command() {
 	case "language":
 		s.languageMenu()
 		return
-	case "due", "remind", "status":
+	case "due", "remind", "status", "desk":
 		// The adapter routes these to its coordinator handler; reaching here
 		// means the sender is not a coordinator.
 		if s.role() != questionnaires.RoleCoordinator {

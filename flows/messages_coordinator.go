@@ -3,11 +3,11 @@ package flows
 import "github.com/imrbot/imrbot/questionnaires"
 
 // coordinatorMessages are the replies to coordinators' chat commands (/due,
-// /remind, /status), which package conversation answers with Say.
+// /remind, /status, /desk), which package conversation answers with Say.
 var coordinatorMessages = map[MsgID]questionnaires.Text{
 	MsgCoordinatorCommandsOnly: {
-		"en": "Only study coordinators can use /due, /remind and /status.",
-		"nb": "Bare studiekoordinatorer kan bruke /due, /remind og /status.",
+		"en": "Only study coordinators can use /due, /remind, /status and /desk.",
+		"nb": "Bare studiekoordinatorer kan bruke /due, /remind, /status og /desk.",
 	},
 	MsgCoordinatorUnknownCommand: {"en": "Unknown command.", "nb": "Ukjent kommando."},
 
@@ -93,12 +93,23 @@ var coordinatorMessages = map[MsgID]questionnaires.Text{
 		"en": "(%d open, %d overdue, %d missed, %d not yet open)",
 		"nb": "(%d åpen, %d forsinket, %d ikke besvart, %d ikke åpnet)",
 	},
+
+	// /desk.
+	MsgDeskLink: {
+		"en": "Your link to the desk, the study's web pages for coordinators. It logs you in once and works for 10 minutes: tap the button below, or send /desk again for a new one.",
+		"nb": "Her er lenken din til koordinatorsidene, studiens nettsider for koordinatorer. Den logger deg inn én gang og virker i 10 minutter: trykk på knappen under, eller send /desk igjen for en ny.",
+	},
+	MsgDeskButton: {"en": "Log in to the desk", "nb": "Logg inn på koordinatorsidene"},
+	MsgDeskUnavailable: {
+		"en": "The desk is not available from here. Ask the study's administrator for a login link.",
+		"nb": "Koordinatorsidene er ikke tilgjengelige herfra. Be studiens administrator om en innloggingslenke.",
+	},
 }
 
 // Ids of the replies to coordinators' commands.
 const (
-	// MsgCoordinatorCommandsOnly refuses /due, /remind and /status to
-	// anyone but an active coordinator.
+	// MsgCoordinatorCommandsOnly refuses /due, /remind, /status and /desk
+	// to anyone but an active coordinator.
 	MsgCoordinatorCommandsOnly MsgID = "coordinator_commands_only"
 	// MsgCoordinatorUnknownCommand answers a command it does not know.
 	MsgCoordinatorUnknownCommand MsgID = "coordinator_unknown_command"
@@ -158,4 +169,11 @@ const (
 	// MsgCompletionOpen follows a row that is not all complete: open,
 	// overdue, missed, not yet open.
 	MsgCompletionOpen MsgID = "completion_open"
+	// MsgDeskLink comes with /desk's login link, on the button
+	// MsgDeskButton names.
+	MsgDeskLink   MsgID = "desk_link"
+	MsgDeskButton MsgID = "desk_button"
+	// MsgDeskUnavailable answers /desk where no desk is served (the bot
+	// runs without one).
+	MsgDeskUnavailable MsgID = "desk_unavailable"
 )

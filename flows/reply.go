@@ -27,8 +27,11 @@ const (
 	ReplyNotice ReplyKind = "notice"
 )
 
-// Button is an inline keyboard button; Data is at most 64 bytes.
+// Button is an inline keyboard button: a tap sends Data (at most 64
+// bytes) back as a button event, or, when URL is set, opens URL instead
+// and sends nothing (a link button, such as /desk's login link).
 type Button struct {
 	Text string
 	Data string
+	URL  string
 }

@@ -53,7 +53,7 @@ func (out *outcome) sameAs() string {
 		fmt.Fprintf(&k, "\x00%s\x00%t\x00%s", r.Kind, r.Prompt, r.Text)
 		for _, row := range r.Buttons {
 			for _, btn := range row {
-				fmt.Fprintf(&k, "\x00%s\x00%s", btn.Text, btn.Data)
+				fmt.Fprintf(&k, "\x00%s\x00%s\x00%s", btn.Text, btn.Data, btn.URL)
 			}
 		}
 	}

@@ -320,12 +320,17 @@ func (s *Sender) AnswerCallback(ctx context.Context, callbackID, notice string) 
 	return nil
 }
 
-// keyboard renders flows buttons as an inline keyboard.
+// keyboard renders flows buttons as an inline keyboard: a button with a
+// URL opens it, any other sends its data back.
 func keyboard(rows [][]flows.Button) *models.InlineKeyboardMarkup {
 	kb := &models.InlineKeyboardMarkup{InlineKeyboard: make([][]models.InlineKeyboardButton, 0, len(rows))}
 	for _, row := range rows {
 		r := make([]models.InlineKeyboardButton, 0, len(row))
 		for _, b := range row {
+			if b.URL != "" {
+				r = append(r, models.InlineKeyboardButton{Text: b.Text, URL: b.URL})
+				continue
+			}
 			r = append(r, models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data})
 		}
 		kb.InlineKeyboard = append(kb.InlineKeyboard, r)

@@ -20,7 +20,7 @@ var errNothingToStore = errors.New("nothing to store")
 
 // coordinatorCommands are the commands a coordinator's chat hands to the
 // Coordinator rather than to the engine.
-var coordinatorCommands = map[string]bool{"due": true, "remind": true, "status": true}
+var coordinatorCommands = map[string]bool{"due": true, "remind": true, "status": true, "desk": true}
 
 // Apply applies one update in its transaction and returns what to send.
 // Its changes are committed before it returns; an error means nothing of
@@ -175,10 +175,10 @@ func overtaken(in Update, lastID int64, lastAt time.Time) bool {
 // RunCommand answers the coordinator's command an applied update carried,
 // after its commit, as replies to send.
 func (s *Service) RunCommand(ctx context.Context, out *Outcome) []flows.Reply {
-	reply, err := s.coordinator.Handle(ctx, out.ParticipantID, out.Lang, out.Command.Name, out.Command.Arg)
+	reply, err := s.coordinator.Reply(ctx, out.ParticipantID, out.Lang, out.Command.Name, out.Command.Arg)
 	if err != nil {
 		s.log.Error("coordinator command failed", slog.String("command", out.Command.Name), slog.Any("err", err))
-		reply = flows.Say(out.Lang, flows.MsgCommandUnavailable)
+		reply = flows.Reply{Kind: flows.ReplySend, Text: flows.Say(out.Lang, flows.MsgCommandUnavailable)}
 	}
-	return []flows.Reply{{Kind: flows.ReplySend, Text: reply}}
+	return []flows.Reply{reply}
 }

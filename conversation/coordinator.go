@@ -15,9 +15,10 @@ import (
 )
 
 // Coordinator answers coordinators' chat commands (/due, /remind CODE,
-// /remind due, /status) for their own sites, with the reminders package's
-// follow-ups, manual reminders and completion figures. Anyone who is not
-// an active coordinator is refused.
+// /remind due, /status, /desk) for their own sites, with the reminders
+// package's follow-ups, manual reminders and completion figures, and a
+// login link to the desk. Anyone who is not an active coordinator is
+// refused.
 type Coordinator struct {
 	Store   *store.Store
 	Catalog *questionnaires.Catalog
@@ -25,24 +26,46 @@ type Coordinator struct {
 	// Wake makes the dispatcher send queued manual reminders now; nil:
 	// they go at its next tick.
 	Wake func()
+	// DeskLink makes a single-use login link to the desk for /desk (see
+	// Options.DeskLink); nil: /desk says the desk is not available.
+	DeskLink func(ctx context.Context, coordinatorID int64, actor string) (string, error)
 }
 
 // confirmWord confirms /remind due: "/remind due yes".
 const confirmWord = "yes"
 
-// Handle runs one command and returns its reply, plain text in lang.
+// Handle runs one command and returns its reply's text, plain, in lang;
+// Reply gives the whole reply, with /desk's link button.
 func (c *Coordinator) Handle(ctx context.Context, coordinatorID int64, lang, command, arg string) (string, error) {
+	r, err := c.Reply(ctx, coordinatorID, lang, command, arg)
+	return r.Text, err
+}
+
+// Reply runs one command and returns its reply to send: plain text in
+// lang, and for /desk a button with the login link.
+func (c *Coordinator) Reply(ctx context.Context, coordinatorID int64, lang, command, arg string) (flows.Reply, error) {
+	text := func(s string, err error) (flows.Reply, error) {
+		return flows.Reply{Kind: flows.ReplySend, Text: s}, err
+	}
 	sites, err := c.Store.CoordinatorSites(ctx, coordinatorID)
 	if err != nil {
-		return "", fmt.Errorf("conversation.Coordinator.Handle: %w", err)
+		return text("", fmt.Errorf("conversation.Coordinator.Reply: %w", err))
 	}
 	if len(sites) == 0 {
-		return flows.Say(lang, flows.MsgCoordinatorCommandsOnly), nil
+		return text(flows.Say(lang, flows.MsgCoordinatorCommandsOnly), nil)
 	}
 	actor, err := c.actor(ctx, coordinatorID)
 	if err != nil {
-		return "", err
+		return text("", err)
 	}
+	if command == "desk" {
+		return c.desk(ctx, lang, coordinatorID, actor)
+	}
+	return text(c.handle(ctx, coordinatorID, lang, command, arg, sites, actor))
+}
+
+// handle runs a command whose reply is text alone.
+func (c *Coordinator) handle(ctx context.Context, coordinatorID int64, lang, command, arg string, sites []string, actor string) (string, error) {
 	now := c.Now()
 	args := strings.Fields(arg)
 	switch {
@@ -58,6 +81,26 @@ func (c *Coordinator) Handle(ctx context.Context, coordinatorID int64, lang, com
 		return c.remindOne(ctx, lang, strings.ToUpper(args[0]), sites, now, actor)
 	}
 	return flows.Say(lang, flows.MsgCoordinatorUnknownCommand), nil
+}
+
+// desk answers /desk with a login link to the desk on a URL button. The
+// link is made anew each time: it logs in once, within 10 minutes.
+func (c *Coordinator) desk(ctx context.Context, lang string, coordinatorID int64, actor string) (flows.Reply, error) {
+	reply := flows.Reply{Kind: flows.ReplySend}
+	if c.DeskLink == nil {
+		reply.Text = flows.Say(lang, flows.MsgDeskUnavailable)
+		return reply, nil
+	}
+	link, err := c.DeskLink(ctx, coordinatorID, actor)
+	if errors.Is(err, store.ErrNotCoordinator) {
+		reply.Text = flows.Say(lang, flows.MsgCoordinatorCommandsOnly)
+		return reply, nil
+	} else if err != nil {
+		return reply, fmt.Errorf("conversation.Coordinator.desk: %w", err)
+	}
+	reply.Text = flows.Say(lang, flows.MsgDeskLink)
+	reply.Buttons = [][]flows.Button{{{Text: flows.Say(lang, flows.MsgDeskButton), URL: link}}}
+	return reply, nil
 }
 
 func (c *Coordinator) actor(ctx context.Context, id int64) (string, error) {

@@ -21,6 +21,12 @@ type Options struct {
 	// Wake makes the reminder dispatcher send the manual reminders a
 	// coordinator's /remind queued now; nil: they go at its next tick.
 	Wake func()
+	// DeskLink makes a single-use login link to the desk for the
+	// coordinator's /desk, audited with actor (the coordinator's code);
+	// store.ErrNotCoordinator refuses them. nil: no desk is served and
+	// /desk says so. serve wires it to desk.NewLoginLink, which this
+	// package may not import.
+	DeskLink func(ctx context.Context, coordinatorID int64, actor string) (url string, err error)
 	// ApplyConcurrency bounds the updates applied alone at once; 0 is 16,
 	// under the store's pool of 20 connections. Updates beyond it wait
 	// their turn in order, where database/sql would hand a freed
@@ -65,7 +71,7 @@ func New(opts Options) (*Service, error) {
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}
-	s.coordinator = &Coordinator{Store: opts.Store, Catalog: opts.Catalog, Now: s.now, Wake: opts.Wake}
+	s.coordinator = &Coordinator{Store: opts.Store, Catalog: opts.Catalog, Now: s.now, Wake: opts.Wake, DeskLink: opts.DeskLink}
 	s.slots = make(chan struct{}, cmp.Or(opts.ApplyConcurrency, 16))
 	if size := cmp.Or(opts.GroupSize, 32); size > 1 {
 		s.group = newGroup(s, cmp.Or(opts.GroupTransactions, 4), size)

@@ -42,7 +42,7 @@ func (c *RemindCmd) Run(app *App) error {
 	// Built before anything is queued, so that a failure queues nothing.
 	var dispatcher *reminders.Dispatcher
 	if tg.token != "" {
-		if _, dispatcher, err = newSending(app, st, catalog, rcfg, tg, nil); err != nil {
+		if _, dispatcher, err = newSending(app, st, catalog, rcfg, tg, nil, nil); err != nil {
 			return err
 		}
 	}

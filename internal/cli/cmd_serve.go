@@ -157,7 +157,7 @@ func (c *ServeCmd) Run(app *App) error {
 	warnPlaceholders(app, catalog)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	b, dispatcher, err := newSending(app, st, catalog, rcfg, cfg.telegram, reg)
+	b, dispatcher, err := newSending(app, st, catalog, rcfg, cfg.telegram, reg, cfg.deskURL)
 	if err != nil {
 		return err
 	}

@@ -360,7 +360,7 @@ func TestSendRateSettingPacesTheBot(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, _, err := newSending(app, st, catalog, reminders.Config{}, tg, nil)
+			b, _, err := newSending(app, st, catalog, reminders.Config{}, tg, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/conversation"
+	"github.com/imrbot/imrbot/desk"
 	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
@@ -58,8 +60,10 @@ func readTelegramSettings(getenv func(string) string) (telegramSettings, error) 
 // what it queues at once. The dispatcher sends through the bot's sender
 // and the conversation's /remind wakes the dispatcher, so each is made
 // before the other is complete. Nothing contacts Telegram here. Metrics
-// are registered with reg (nil: not registered).
-func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg reminders.Config, tg telegramSettings, reg prometheus.Registerer) (*bot.Bot, *reminders.Dispatcher, error) {
+// are registered with reg (nil: not registered). deskURL is DESK_URL,
+// where the chat's /desk sends coordinators with a login link; nil: no
+// desk is served, and /desk says so.
+func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg reminders.Config, tg telegramSettings, reg prometheus.Registerer, deskURL *url.URL) (*bot.Bot, *reminders.Dispatcher, error) {
 	dispatcher := &reminders.Dispatcher{
 		Store: st, Catalog: catalog, Now: app.Now, Logger: app.Logger,
 		Interval: rcfg.Interval, Hours: rcfg.Hours,
@@ -69,6 +73,7 @@ func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg
 	conv, err := conversation.New(conversation.Options{
 		Store: st, Catalog: catalog, Logger: app.Logger, Now: app.Now,
 		Metrics: conversation.NewMetrics(reg), Wake: dispatcher.Wake,
+		DeskLink: deskLinks(app, st, deskURL),
 	})
 	if err != nil {
 		return nil, nil, err
@@ -83,4 +88,15 @@ func newSending(app *App, st *store.Store, catalog *questionnaires.Catalog, rcfg
 	dispatcher.Messenger = b.Sender()
 	b.Sender().OnUnreachable = dispatcher.NotifyUnreachable
 	return b, dispatcher, nil
+}
+
+// deskLinks makes the chat's /desk login links under base (DESK_URL),
+// audited with the coordinator as actor; nil without a desk.
+func deskLinks(app *App, st *store.Store, base *url.URL) func(context.Context, int64, string) (string, error) {
+	if base == nil {
+		return nil
+	}
+	return func(ctx context.Context, coordinatorID int64, actor string) (string, error) {
+		return desk.NewLoginLink(ctx, st, base, coordinatorID, app.Now(), actor)
+	}
 }

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -14,7 +17,9 @@ import (
 
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/conversation"
+	"github.com/imrbot/imrbot/desk"
 	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/reminders"
 	"github.com/imrbot/imrbot/store"
 )
@@ -23,7 +28,8 @@ import (
 // Telegram account. It starts the fake Telegram in-process, creates a demo
 // site and a consumer invitation, runs the real bot against the fake (the
 // same code as serve, polling), and turns the terminal into the consumer's
-// chat.
+// chat. Beside it, the desk is served on a local port with a login link
+// for a demo coordinator, so the chat can be watched from the desk.
 type DemoCmd struct {
 	Lang string `enum:"en,nb," default:"" help:"The demo participant's language (en or nb); default: English."`
 	// In is the person's side of the chat; nil reads standard input.
@@ -104,6 +110,14 @@ func (c *DemoCmd) Run(app *App) error {
 			fmt.Fprintf(app.Stdout, "(the reminder was not sent: %v)\n\n", err)
 		}
 	}
+	// The desk's Remind buttons send at once, as serve's do.
+	wake, ticked := tickOnWake(ctx, dispatcher, app.Now)
+	defer func() { cancel(); ticked() }()
+	deskLink, stopDesk, err := demoDesk(ctx, app, st, catalog, fake.BotUser().Username, logger, wake)
+	if err != nil {
+		return err
+	}
+	defer stopDesk()
 	polled := make(chan error, 1)
 	go func() { polled <- b.Poll(ctx) }()
 	defer func() { cancel(); <-polled }()
@@ -113,6 +127,7 @@ func (c *DemoCmd) Run(app *App) error {
 	fmt.Fprintf(out, "imrbot demo: a chat with the bot, through a Telegram look-alike on this machine.\n")
 	fmt.Fprintf(out, "You are participant %s (a consumer at site %s). Your invitation link:\n  %s\n", inv.ParticipantCode, demoSite, link)
 	fmt.Fprintf(out, "Type a number to press a button (for an answer, type its code), or text/commands like /back. %s sends a reminder now; /quit ends.\n", demoReminderCommand)
+	fmt.Fprintf(out, "The coordinators' desk, while the demo runs: open this login link in a browser (it logs in once, within 10 minutes):\n  %s\n", deskLink)
 	// The consent comes from the study text: say whose it is, so nobody
 	// takes the example's contact for a real one.
 	if catalog.Study.Placeholder() {
@@ -185,6 +200,10 @@ func (d *demoChat) print(m telegramfake.Message) {
 	for _, row := range m.Buttons {
 		parts := make([]string, 0, len(row))
 		for _, btn := range row {
+			if btn.URL != "" {
+				parts = append(parts, fmt.Sprintf("[%s] %s", btn.URL, btn.Text)) // opened, not pressed
+				continue
+			}
 			parts = append(parts, fmt.Sprintf("[%d] %s", n, btn.Text))
 			n++
 		}
@@ -231,7 +250,9 @@ func buttonNumbered(m telegramfake.Message, line string) (string, bool) {
 			if startsWithDigit(b.Text) {
 				return "", false
 			}
-			all = append(all, b)
+			if b.URL == "" { // a link is opened, not numbered
+				all = append(all, b)
+			}
 		}
 	}
 	if n > len(all) {
@@ -241,3 +262,66 @@ func buttonNumbered(m telegramfake.Message, line string) (string, bool) {
 }
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// demoDesk serves the desk on a free local port and makes a demo
+// coordinator at the demo site, returning a login link for them and a
+// function that stops the desk. wake is the desk's Wake.
+func demoDesk(ctx context.Context, app *App, st *store.Store, catalog *questionnaires.Catalog, botUsername string, logger *slog.Logger, wake func()) (link string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("demo: the desk: %w", err)
+	}
+	base := &url.URL{Scheme: "http", Host: ln.Addr().String(), Path: "/desk/"}
+	srv, err := desk.New(desk.Options{Store: st, Catalog: catalog, URL: base, Now: app.Now, Logger: logger,
+		BotUsername: botUsername, Wake: wake})
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
+	invitations, err := st.Invite(ctx, store.NewParticipant{
+		Site: demoSite, Role: "coordinator", InviteExpires: app.Now().Add(24 * time.Hour),
+	}, 1, NewInviteCode)
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
+	co, err := st.DeskCoordinatorByCode(ctx, invitations[0].ParticipantCode)
+	if err == nil {
+		link, err = desk.NewLoginLink(ctx, st, base, co.ID, app.Now(), "demo")
+	}
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/desk/", srv)
+	hs := newHTTPServer(mux, listenerTimeouts)
+	go func() { _ = hs.Serve(ln) }()
+	return link, func() { _ = hs.Close() }, nil
+}
+
+// tickOnWake ticks d each time wake is called (calls while a tick runs
+// make one more), one tick at a time, until ctx ends; done waits for the
+// last tick to end.
+func tickOnWake(ctx context.Context, d *reminders.Dispatcher, now func() time.Time) (wake func(), done func()) {
+	woken := make(chan struct{}, 1)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-woken:
+				_, _ = d.Tick(ctx, now()) // a failure shows as no reminder in the chat
+			}
+		}
+	}()
+	wake = func() {
+		select {
+		case woken <- struct{}{}:
+		default:
+		}
+	}
+	return wake, func() { <-stopped }
+}

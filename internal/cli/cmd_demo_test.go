@@ -5,7 +5,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -92,5 +96,100 @@ func TestDemoEndsWhenInputIsClosed(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "I agree") || !strings.Contains(out.String(), "Demo over") {
 		t.Errorf("demo output:\n%s", out.String())
+	}
+}
+
+// lockedBuffer is a Buffer written by the demo and read by the test.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestDemoPrintsAWorkingDeskLink: the demo prints a desk login link at
+// start that, while the demo runs, opens the login page of its demo
+// coordinator, logs them in once onto an overview of the demo site, and
+// is refused a second time; the desk stops with the demo.
+func TestDemoPrintsAWorkingDeskLink(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var out lockedBuffer
+	app := testApp(t, ctx, map[string]string{"DATABASE_URL": pgtest.URL(t)}, &out)
+	in, typed := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- (&DemoCmd{In: in}).Run(app) }()
+	var once sync.Once
+	var demoErr error
+	end := func() error { // the input ends: the demo ends
+		once.Do(func() { typed.Close(); demoErr = <-done })
+		return demoErr
+	}
+	defer end()
+
+	linkRE := regexp.MustCompile(`http://127\.0\.0\.1:\d+/desk/login/[A-Za-z0-9_-]+`)
+	var link string
+	for link == "" {
+		select {
+		case err := <-done:
+			done <- err // for end
+			t.Fatalf("demo ended before printing a desk link: %v\n%s", err, out.String())
+		case <-ctx.Done():
+			t.Fatalf("no desk link printed:\n%s", out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if strings.Contains(out.String(), "I agree") { // the intro is printed whole by then
+			link = linkRE.FindString(out.String())
+			if link == "" {
+				t.Fatalf("no desk login link in the demo's intro:\n%s", out.String())
+			}
+		}
+	}
+
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar}
+	get := func(method, u string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx, method, u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, u, err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	code, body := get(http.MethodGet, link)
+	if code != http.StatusOK || !strings.Contains(body, "DEMO-R-") {
+		t.Fatalf("GET %s: %d %s, want the demo coordinator's login page", link, code, body)
+	}
+	if code, body := get(http.MethodPost, link); code != http.StatusOK || !strings.Contains(body, "DEMO") {
+		t.Errorf("logging in: %d %s, want the desk's overview of the demo site", code, body)
+	}
+	if code, _ := get(http.MethodGet, link); code != http.StatusGone {
+		t.Errorf("the link once used: %d, want 410 Gone", code)
+	}
+
+	if err := end(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	if _, err := http.Get(link); err == nil {
+		t.Error("the desk still answers after the demo ended")
 	}
 }

@@ -97,3 +97,21 @@ func TestReconsentNotForCoordinators(t *testing.T) {
 	newConsentVersion(s)
 	play(t, s, []turn{{ev: cmd("help"), not: []string{"consent"}, phase: PhaseIdle}})
 }
+
+// TestWithdrawWhileReconsentPending: a participant asked to consent again
+// may withdraw instead of deciding: /withdraw asks for confirmation (not
+// "consent first"), "No" asks for the consent again, and "Yes" withdraws.
+func TestWithdrawWhileReconsentPending(t *testing.T) {
+	s := enrolled(t, "en")
+	play(t, s, []turn{
+		{press: "2 - Sometimes", fx: []string{"SaveAnswer 1/q1/q1_1=2"}},
+	})
+	newConsentVersion(s)
+	play(t, s, []turn{
+		{ev: cmd("resume"), phase: PhaseConsent, want: []string{"consent has changed"}},
+		{ev: cmd("withdraw"), phase: PhaseConfirmWithdraw, want: []string{"Yes, withdraw"}, not: []string{"consent first"}},
+		{press: "No", phase: PhaseConsent, want: []string{"(I agree | c:yes)"}, not: []string{"2/4"}},
+		{ev: cmd("withdraw"), phase: PhaseConfirmWithdraw, want: []string{"Yes, withdraw"}},
+		{press: "Yes, withdraw", fx: []string{"Withdraw false"}, anyFx: true, phase: PhaseChooseErasure, want: []string{"Keep my answers"}},
+	})
+}

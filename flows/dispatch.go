@@ -24,6 +24,12 @@ func (s *step) command() {
 			return
 		}
 	}
+	if s.ev.Command == "withdraw" && s.reconsenting() {
+		// Someone asked to consent again is still a participant, with
+		// answers given: they may leave instead of deciding.
+		s.withdrawMenu()
+		return
+	}
 	if s.st.Phase == PhaseConsent || s.st.Phase == PhaseLanguage && s.needsConsent() {
 		s.send(s.t(msgConsentFirst))
 		s.consentPrompt()

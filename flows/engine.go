@@ -102,6 +102,10 @@ func (s *step) normalize() {
 	if s.needsConsent() {
 		switch s.st.Phase {
 		case PhaseConsent, PhaseLanguage:
+		case PhaseConfirmWithdraw:
+			if !s.reconsenting() {
+				s.st.Phase = PhaseConsent
+			}
 		case PhaseDeclined:
 		default:
 			if p.ConsentDeclined {

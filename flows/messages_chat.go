@@ -52,10 +52,6 @@ var chatMessages = map[MsgID]questionnaires.Text{
 		"en": "Please answer the consent question first.",
 		"nb": "Svar på spørsmålet om samtykke først.",
 	},
-	msgDeclined: {
-		"en": "You have chosen not to take part. Nothing more is stored about you, and you will get no more messages. If you change your mind, send /start. For questions, please contact the study team.",
-		"nb": "Du har valgt å ikke delta. Ingenting mer lagres om deg, og du får ikke flere meldinger. Hvis du ombestemmer deg, send /start. Har du spørsmål, kontakt studieteamet.",
-	},
 	msgDeclinedNotice: {
 		"en": "You chose not to take part. Send /start if you change your mind.",
 		"nb": "Du valgte å ikke delta. Send /start hvis du ombestemmer deg.",
@@ -287,7 +283,6 @@ const (
 	msgConsentMissing        MsgID = "consent_missing"
 	msgConsentThanks         MsgID = "consent_thanks"
 	msgConsentFirst          MsgID = "consent_first"
-	msgDeclined              MsgID = "declined"
 	msgDeclinedNotice        MsgID = "declined_notice"
 	msgHintChoice            MsgID = "hint_choice"
 	msgHintInteger           MsgID = "hint_integer"

@@ -54,7 +54,7 @@ type FlowParticipant struct {
 	Role     string `db:"role"`
 	Status   string `db:"status"`
 	Linked   bool   `db:"linked"`   // redeemed an invitation
-	Agreed   bool   `db:"agreed"`   // consented at least once
+	Agreed   bool   `db:"agreed"`   // took part at some time, in the chat or on paper
 	Declined bool   `db:"declined"` // their latest decision is a refusal
 }
 
@@ -67,9 +67,8 @@ func (s *Store) FlowParticipants(ctx context.Context, sites []string) (_ []FlowP
 		SELECT p.id, p.site, p.role, p.status,
 		       EXISTS (SELECT 1 FROM invites i WHERE i.participant_id = p.id AND i.redeemed_at IS NOT NULL)
 		           OR EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
-		       EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id AND c.agreed) AS agreed,
-		       coalesce((SELECT NOT c.agreed FROM consents c WHERE c.participant_id = p.id
-		                 ORDER BY c.decided_at DESC, c.id DESC LIMIT 1), false) AS declined
+		       `+everInStudySQL+` AS agreed,
+		       `+declinedSQL+` AS declined
 		FROM participants p
 		WHERE p.erased_at IS NULL
 		  AND (coalesce(cardinality($1::text[]), 0) = 0 OR p.site = ANY($1))

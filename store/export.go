@@ -57,6 +57,7 @@ type SiteEnrolment struct {
 	Participants int    `db:"participants"` // invited, whatever happened since
 	Linked       int    `db:"linked"`       // redeemed their invite
 	Consented    int    `db:"consented"`    // in the study: agreed in the chat, or on paper (see inStudySQL)
+	Declined     int    `db:"declined"`     // their latest decision in the chat is a refusal
 	Withdrawn    int    `db:"withdrawn"`
 	Erased       int    `db:"erased"` // withdrew and had their answers erased
 }
@@ -142,6 +143,7 @@ func siteEnrolment(ctx context.Context, q querier) ([]SiteEnrolment, error) {
 		           SELECT 1 FROM invites i
 		           WHERE i.participant_id = p.id AND i.redeemed_at IS NOT NULL)) AS linked,
 		       count(*) FILTER (WHERE p.erased_at IS NULL AND `+inStudySQL+`) AS consented,
+		       count(*) FILTER (WHERE p.erased_at IS NULL AND `+declinedSQL+`) AS declined,
 		       count(*) FILTER (WHERE p.erased_at IS NULL AND p.status = 'withdrawn') AS withdrawn,
 		       count(*) FILTER (WHERE p.erased_at IS NOT NULL) AS erased
 		FROM participants p

@@ -104,11 +104,33 @@ type Ratee struct {
 	ConsentAt sql.NullTime `db:"consent_at"`
 }
 
+// The consent rules below are the one home of "where does participant p
+// stand on consent" for every query (p is the participants row's alias):
+// what counts is their latest decision in the chat, so one who declines a
+// new version of the consent stops taking part though they once agreed.
+
+// latestDecisionSQL is participant p's latest consent decision in the
+// chat (agreed or not); NULL when they never decided there.
+const latestDecisionSQL = `(SELECT c.agreed FROM consents c WHERE c.participant_id = p.id
+	ORDER BY c.decided_at DESC, c.id DESC LIMIT 1)`
+
+// consentedSQL: participant p's latest decision in the chat is an
+// agreement.
+const consentedSQL = `coalesce(` + latestDecisionSQL + `, false)`
+
+// declinedSQL: participant p's latest decision in the chat is a refusal.
+const declinedSQL = `coalesce(NOT ` + latestDecisionSQL + `, false)`
+
 // inStudySQL is the protocol's "in the study from the baseline date" for
-// participant p: they agreed in the chat, or they were invited with a
-// baseline date (consent taken on paper) and never declined in the chat.
-// Linking a chat is not part of it.
-const inStudySQL = `(EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id AND c.agreed)
+// participant p: their latest decision in the chat is an agreement, or they
+// never decided there and were invited with a baseline date (consent taken
+// on paper). Linking a chat is not part of it.
+const inStudySQL = `coalesce(` + latestDecisionSQL + `, p.baseline_date IS NOT NULL)`
+
+// everInStudySQL: participant p took part at some time (agreed in the chat
+// once, or invited with a baseline date and no refusal before agreeing),
+// whatever they decided since: the flow's "consented".
+const everInStudySQL = `(EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id AND c.agreed)
 	OR (p.baseline_date IS NOT NULL AND NOT EXISTS (
 		SELECT 1 FROM consents c WHERE c.participant_id = p.id AND NOT c.agreed)))`
 

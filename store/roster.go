@@ -53,8 +53,7 @@ func (s *Store) Roster(ctx context.Context, site string) (_ []RosterEntry, err e
 	err = s.db.SelectContext(ctx, &out, `
 		SELECT p.code, p.site, p.role, p.status, p.baseline_date,
 		       EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
-		       coalesce((SELECT NOT k.agreed FROM consents k WHERE k.participant_id = p.id
-		                 ORDER BY k.decided_at DESC, k.id DESC LIMIT 1), false) AS declined,
+		       `+declinedSQL+` AS declined,
 		       (SELECT max(i.expires_at) FROM invites i
 		        WHERE i.participant_id = p.id AND i.redeemed_at IS NULL AND i.revoked_at IS NULL) AS invite_open_until
 		FROM participants p

@@ -22,9 +22,11 @@ type ScheduleParticipant struct {
 	BaselineDate sql.NullTime   `db:"baseline_date"`
 	ClinicianID  sql.NullInt64  `db:"clinician_id"`
 	Timezone     string         `db:"timezone"`
-	Consented    bool           `db:"consented"`
-	// InStudy: consented in the chat, or invited with a baseline date
-	// (consent on paper) and never declined; linked or not.
+	// Consented: their latest decision in the chat is an agreement.
+	Consented bool `db:"consented"`
+	// InStudy: their latest decision in the chat is an agreement, or they
+	// never decided there and were invited with a baseline date (consent on
+	// paper); linked or not (see inStudySQL).
 	InStudy bool          `db:"in_study"`
 	ChatID  sql.NullInt64 `db:"chat_id"`
 }
@@ -32,7 +34,7 @@ type ScheduleParticipant struct {
 const scheduleParticipantQuery = `
 	SELECT p.id, p.code, p.site, p.role, p.status, p.lang, p.baseline_date, p.clinician_id,
 		s.timezone,
-		EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id AND c.agreed) AS consented,
+		` + consentedSQL + ` AS consented,
 		` + inStudySQL + ` AS in_study,
 		l.chat_id
 	FROM participants p

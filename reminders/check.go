@@ -133,6 +133,10 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time) verdict {
 	if subject.Status == questionnaires.StatusWithdrawn {
 		return cancelled("withdrawn")
 	}
+	if needsConsent(subject.Role) && !subject.InStudy {
+		// They declined (a new version of) the consent: no longer rated.
+		return cancelled("subject not in the study")
+	}
 	tp, ok := c.Protocol.Timepoint(r.Timepoint)
 	if !ok {
 		return cancelled("timepoint not in the protocol")

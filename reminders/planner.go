@@ -24,11 +24,19 @@ type Planner struct {
 
 // Rows plans every timepoint of one participant at now. offered says the
 // chat has just offered what is open (a linked chat or consent), so steps
-// already past are recorded as reminded. A participant who is not active,
-// has no baseline date or (consumers and clinicians) has not consented gets
-// nothing: the trigger that queues replans fires again when that changes.
+// already past are recorded as reminded. A participant with no baseline
+// date, or withdrawn, gets nothing. Their own steps (and the escalation)
+// need them active and (consumers and clinicians) consented in the chat; a
+// consumer in the study who cannot be written to (consent on paper, never
+// linked) is still rated, so their clinician's steps are planned and they
+// themselves get nothing. The trigger that queues replans fires again when
+// any of that changes.
 func (p *Planner) Rows(sp *store.ScheduleParticipant, now time.Time, offered bool) []store.PlannedReminder {
-	if sp.Status != questionnaires.StatusActive || !sp.BaselineDate.Valid || (needsConsent(sp.Role) && !sp.Consented) {
+	if sp.Status == questionnaires.StatusWithdrawn || !sp.BaselineDate.Valid {
+		return nil
+	}
+	reachable := sp.Status == questionnaires.StatusActive && (!needsConsent(sp.Role) || sp.Consented)
+	if !reachable && !(needsConsent(sp.Role) && sp.InStudy) {
 		return nil
 	}
 	sched := Schedule{Hours: p.Hours, Loc: questionnaires.Location(sp.Timezone)}
@@ -43,6 +51,7 @@ func (p *Planner) Rows(sp *store.ScheduleParticipant, now time.Time, offered boo
 	}
 	for _, tp := range p.Catalog.Protocol.Timepoints {
 		self, ratings := hasBattery(&p.Catalog.Protocol, sp.Role, tp.ID)
+		self = self && reachable
 		ratings = ratings && sp.ClinicianID.Valid
 		if !self && !ratings {
 			continue
@@ -55,6 +64,9 @@ func (p *Planner) Rows(sp *store.ScheduleParticipant, now time.Time, offered boo
 			// The consumer's consent offers the clinician nothing: steps
 			// already past collapse into one reminder for them.
 			add(sp.ClinicianID.Int64, tp.ID, sched.Participant(w, now, false))
+		}
+		if !reachable {
+			continue
 		}
 		if esc, ok := sched.Escalation(w, now, offered); ok {
 			add(sp.ID, tp.ID, []Planned{esc})

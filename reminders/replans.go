@@ -26,7 +26,8 @@ const (
 
 // replanReason is the reminder policy's answer to a change the outbox
 // recorded: why it moves the participant's schedule, or "" when it does
-// not. Only an active participant with a baseline date has a schedule. It
+// not. Only a participant with a baseline date, not withdrawn, has a
+// schedule (one not active: only their clinician's ratings). It
 // starts (what is open is offered at once, so steps already past count as
 // reminded) when they consent, are enrolled or linked, or first get a
 // baseline date; any other change collapses the steps already past into
@@ -41,7 +42,9 @@ func replanReason(c store.ScheduleChange) string {
 		return ""
 	}
 	switch {
-	case c.NewStatus.String != questionnaires.StatusActive || !c.BaselineDate.Valid:
+	case c.NewStatus.String == questionnaires.StatusWithdrawn || !c.BaselineDate.Valid:
+		// An invited participant with a baseline date (consent on paper) is
+		// rated before they link a chat: their clinician's steps are planned.
 		return ""
 	case !c.OldStatus.Valid || c.OldStatus.String == questionnaires.StatusInvited || !c.OldBaselineDate.Valid:
 		return replanStart

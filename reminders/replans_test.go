@@ -45,7 +45,9 @@ func TestReplanReason(t *testing.T) {
 	}{
 		{"agreed", consent(true), replanStart},
 		{"declined", consent(false), ""},
-		{"invited", change{status: "invited", day: 1}.scheduleChange(), ""},
+		{"invited", change{status: "invited"}.scheduleChange(), ""},
+		{"invited with a baseline (on paper)", change{status: "invited", day: 1}.scheduleChange(), replanStart},
+		{"paper baseline corrected", change{oldStatus: "invited", status: "invited", oldDay: 1, day: 2}.scheduleChange(), replanStart},
 		{"inserted active", change{status: "active", day: 1}.scheduleChange(), replanStart},
 		{"inserted active without baseline", change{status: "active"}.scheduleChange(), ""},
 		{"linked", change{oldStatus: "invited", status: "active", oldDay: 1, day: 1}.scheduleChange(), replanStart},

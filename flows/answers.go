@@ -27,18 +27,9 @@ func current(t *Task) map[string]string {
 }
 
 // firstUnanswered is the first visible item without an answer, in
-// presentation order.
+// presentation order (the questionnaire's rule, shared with paper imports).
 func firstUnanswered(t *Task) (int, bool) {
-	vals := current(t)
-	for i, it := range t.Questionnaire.Items {
-		if _, answered := t.Answers[it.ID]; answered {
-			continue
-		}
-		if t.Questionnaire.Visible(i, vals) {
-			return i, true
-		}
-	}
-	return 0, false
+	return t.Questionnaire.FirstUnanswered(t.Answers)
 }
 
 // previousVisible is the last visible item before item.

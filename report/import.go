@@ -313,25 +313,10 @@ func answeredAt(s string, loc *time.Location) (time.Time, error) {
 }
 
 // PaperComplete is the chat's rule for an assessment with nothing left to
-// ask, for the store to apply after an import: every item shown (given
-// the answers' show_if conditions) has an answer or a skip.
+// ask (questionnaires' Complete), for the store to apply after an import.
 func PaperComplete(cat *questionnaires.Catalog) func(store.AssessmentKey, map[string]*string) bool {
 	return func(k store.AssessmentKey, answers map[string]*string) bool {
 		q := cat.Questionnaires[k.Questionnaire]
-		if q == nil {
-			return false
-		}
-		vals := map[string]string{}
-		for item, v := range answers {
-			if v != nil {
-				vals[item] = *v
-			}
-		}
-		for i, it := range q.Items {
-			if _, answered := answers[it.ID]; !answered && q.Visible(i, vals) {
-				return false
-			}
-		}
-		return true
+		return q != nil && q.Complete(answers)
 	}
 }

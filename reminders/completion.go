@@ -3,8 +3,6 @@ package reminders
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/imrbot/imrbot/questionnaires"
@@ -98,79 +96,16 @@ func uniqueSites[K any](keys []K, site func(K) string) []string {
 }
 
 // SiteFlow counts one site's participants of one role by how far they
-// came, CONSORT-style, so that every rate has an honest denominator.
-type SiteFlow struct {
-	Site, Role                 string
-	Invited, Linked, Consented int
-	Declined, Withdrawn        int
-	// Done counts, per timepoint id, those whose own questionnaires there
-	// are all completed.
-	Done map[string]int
-}
+// came, CONSORT-style (questionnaires' CountFlow, the rule the report
+// shares).
+type SiteFlow = questionnaires.SiteFlow
 
 // Flow is /status's count of every consumer and clinician of sites (all
 // when empty) by status, per site and role.
 func Flow(ctx context.Context, st *store.Store, c *questionnaires.Catalog, sites []string) ([]SiteFlow, error) {
-	ps, err := st.FlowParticipants(ctx, sites)
+	members, err := st.FlowMembers(ctx, sites)
 	if err != nil {
 		return nil, fmt.Errorf("reminders.Flow: %w", err)
 	}
-	ids := make([]int64, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
-	}
-	states, err := st.AssessmentStates(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("reminders.Flow: %w", err)
-	}
-	completed := map[[3]string]bool{} // (subject id, questionnaire, timepoint) answered by the subject
-	for _, a := range states {
-		if a.Status == "completed" && a.SubjectID == a.RespondentID {
-			completed[[3]string{fmt.Sprint(a.SubjectID), a.Questionnaire, a.Timepoint}] = true
-		}
-	}
-	type key struct{ site, role string }
-	counts := map[key]*SiteFlow{}
-	var order []key
-	for _, p := range ps {
-		if p.Role != string(questionnaires.RoleConsumer) && p.Role != string(questionnaires.RoleClinician) {
-			continue // coordinators are staff, not participants
-		}
-		k := key{p.Site, p.Role}
-		f, ok := counts[k]
-		if !ok {
-			f = &SiteFlow{Site: p.Site, Role: p.Role, Done: map[string]int{}}
-			counts[k] = f
-			order = append(order, k)
-		}
-		f.Invited++
-		if p.Linked {
-			f.Linked++
-		}
-		if p.Agreed {
-			f.Consented++
-		}
-		if p.Declined {
-			f.Declined++
-		}
-		if p.Status == string(questionnaires.StatusWithdrawn) {
-			f.Withdrawn++
-		}
-		for _, tp := range c.Protocol.Timepoints {
-			battery := c.Protocol.BatteryFor(questionnaires.Role(p.Role), questionnaires.SubjectSelf, tp.ID)
-			done := len(battery) > 0
-			for _, q := range battery {
-				done = done && completed[[3]string{fmt.Sprint(p.ID), q, tp.ID}]
-			}
-			if done {
-				f.Done[tp.ID]++
-			}
-		}
-	}
-	slices.SortStableFunc(order, func(a, b key) int { return strings.Compare(a.site, b.site) })
-	out := make([]SiteFlow, len(order))
-	for i, k := range order {
-		out[i] = *counts[k]
-	}
-	return out, nil
+	return c.Protocol.CountFlow(members), nil
 }

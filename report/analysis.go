@@ -20,6 +20,11 @@ type Analysis struct {
 	Fidelity   []Fidelity
 	Completion []Completion
 	Retention  []Retention
+	// Flow counts every consumer and clinician by how far they came
+	// (invited, linked, consented, declined, own part done per timepoint,
+	// withdrawn), per site and role, then for all sites (Site AllSites):
+	// the same rule as /status.
+	Flow       []questionnaires.SiteFlow
 	Timepoints []questionnaires.Timepoint
 	Sites      []store.Site
 	Warnings   []string
@@ -68,8 +73,16 @@ type Completion struct {
 	InBattery                      bool    // false: data for a questionnaire the protocol no longer asks there
 }
 
+// AllSites is the Site of the flow's rows that count every site.
+const AllSites = "all sites"
+
+// RetentionRule says what Retention counts, for the renderers.
+const RetentionRule = "a consumer has a timepoint when they completed at least one of their own questionnaires there; their clinician's ratings of them do not count"
+
 // Retention follows a site's consumers from From to To: a consumer has a
-// timepoint when any assessment about them there is completed.
+// timepoint when they completed at least one questionnaire of their own
+// battery there (RetentionRule): follow-up data from the consumer, which
+// their clinician's ratings alone are not.
 type Retention struct {
 	Site                 string
 	Consented, Withdrawn int
@@ -107,7 +120,8 @@ func Analyse(d *store.ExportData, cat *questionnaires.Catalog, opt Options) (*An
 		}
 	}
 	a.Completion = completion(d, cat)
-	a.Retention = retention(d, from.ID, to.ID)
+	a.Retention = retention(d, cat, from.ID, to.ID)
+	a.Flow = flow(d, cat)
 	return a, nil
 }
 
@@ -278,20 +292,18 @@ func newCompletion(k [3]string, expected int, c store.CompletionCount, inBattery
 	}
 }
 
-func retention(d *store.ExportData, from, to string) []Retention {
-	// A consumer has a timepoint when any assessment about them there is
-	// completed, whoever answered it.
-	has := map[string]map[string]bool{} // timepoint -> consumer codes
-	site := map[string]string{}
-	for _, a := range d.Answers {
-		if a.SubjectRole == string(questionnaires.RoleConsumer) && a.Status == "completed" {
-			if has[a.Timepoint] == nil {
-				has[a.Timepoint] = map[string]bool{}
-			}
-			has[a.Timepoint][a.Participant] = true
-			site[a.Participant] = a.Site
-		}
+// flow counts d's participants per site and role, then over all sites.
+func flow(d *store.ExportData, cat *questionnaires.Catalog) []questionnaires.SiteFlow {
+	out := cat.Protocol.CountFlow(d.Flow)
+	all := make([]questionnaires.FlowMember, len(d.Flow))
+	for i, m := range d.Flow {
+		m.Site = AllSites
+		all[i] = m
 	}
+	return append(out, cat.Protocol.CountFlow(all)...)
+}
+
+func retention(d *store.ExportData, cat *questionnaires.Catalog, from, to string) []Retention {
 	var out []Retention
 	for _, s := range d.Sites {
 		r := Retention{Site: s.Code, Rate: math.NaN()}
@@ -300,11 +312,11 @@ func retention(d *store.ExportData, from, to string) []Retention {
 				r.Consented, r.Withdrawn, r.Erased = e.Consented, e.Withdrawn, e.Erased
 			}
 		}
-		for p, ps := range site {
-			if ps != s.Code {
+		for _, m := range d.Flow {
+			if m.Site != s.Code || m.Role != questionnaires.RoleConsumer {
 				continue
 			}
-			f, t := has[from][p], has[to][p]
+			f, t := ownAnswers(cat, from, m.Completed), ownAnswers(cat, to, m.Completed)
 			if f {
 				r.AtFrom++
 			}
@@ -321,4 +333,15 @@ func retention(d *store.ExportData, from, to string) []Retention {
 		out = append(out, r)
 	}
 	return out
+}
+
+// ownAnswers: a consumer completed at least one questionnaire of their own
+// battery at timepoint tp.
+func ownAnswers(cat *questionnaires.Catalog, tp string, completed map[[2]string]bool) bool {
+	for _, q := range cat.Protocol.BatteryFor(questionnaires.RoleConsumer, questionnaires.SubjectSelf, tp) {
+		if completed[[2]string{q, tp}] {
+			return true
+		}
+	}
+	return false
 }

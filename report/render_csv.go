@@ -87,6 +87,19 @@ func (a *Analysis) WriteCSV(w io.Writer) error {
 			add("retention", "", "", "consumer", r.Site, span, s[0], s[1])
 		}
 	}
+	for _, f := range a.Flow {
+		for _, s := range [][2]string{
+			{"invited", strconv.Itoa(f.Invited)},
+			{"linked", strconv.Itoa(f.Linked)},
+			{"consented", strconv.Itoa(f.Consented)},
+			{"declined", strconv.Itoa(f.Declined)},
+			{a.From.ID + "_done", strconv.Itoa(f.Done[a.From.ID])},
+			{a.To.ID + "_done", strconv.Itoa(f.Done[a.To.ID])},
+			{"withdrawn", strconv.Itoa(f.Withdrawn)},
+		} {
+			add("flow", "", "", f.Role, f.Site, "", s[0], s[1])
+		}
+	}
 	if err := cw.WriteAll(rows); err != nil {
 		return wrapErr("report.Analysis.WriteCSV", err)
 	}

@@ -40,6 +40,8 @@ type htmlView struct {
 	Completion         []htmlRow
 	CompletionChart    barChart
 	Retention          []htmlRow
+	RetentionRule      string
+	Flow               []htmlRow
 	Warnings           []string
 	TimepointLegend    []legendEntry
 }
@@ -88,6 +90,11 @@ func (a *Analysis) htmlView() htmlView {
 	}
 	for _, r := range a.Retention {
 		v.Retention = append(v.Retention, htmlRow{r.Site, fmt.Sprint(r.Consented), fmt.Sprint(r.AtFrom), fmt.Sprint(r.AtTo), fmt.Sprint(r.AtBoth), percent(r.Rate), fmt.Sprint(r.Withdrawn), fmt.Sprint(r.Erased)})
+	}
+	v.RetentionRule = RetentionRule
+	for _, f := range a.Flow {
+		v.Flow = append(v.Flow, htmlRow{f.Site, f.Role, fmt.Sprint(f.Invited), fmt.Sprint(f.Linked), fmt.Sprint(f.Consented),
+			fmt.Sprint(f.Declined), fmt.Sprint(f.Done[a.From.ID]), fmt.Sprint(f.Done[a.To.ID]), fmt.Sprint(f.Withdrawn)})
 	}
 	v.CompletionChart, v.TimepointLegend = a.completionChart()
 	return v

@@ -63,7 +63,15 @@ func (a *Analysis) WriteText(w io.Writer) error {
 	}
 	tw.Flush()
 
-	fmt.Fprintf(b, "\nRETENTION OF CONSUMERS PER SITE (with a completed assessment at %s who also have one at %s)\n", a.From.ID, a.To.ID)
+	fmt.Fprintf(b, "\nPARTICIPANT FLOW (every consumer and clinician invited, by how far they came; done: completed their own questionnaires)\n")
+	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Site\tRole\tInvited\tLinked\tConsented\tDeclined\t"+a.From.ID+" done\t"+a.To.ID+" done\tWithdrawn\t")
+	for _, f := range a.Flow {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", f.Site, f.Role, f.Invited, f.Linked, f.Consented, f.Declined, f.Done[a.From.ID], f.Done[a.To.ID], f.Withdrawn)
+	}
+	tw.Flush()
+
+	fmt.Fprintf(b, "\nRETENTION OF CONSUMERS PER SITE (%s to %s; %s)\n", a.From.ID, a.To.ID, RetentionRule)
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Site\tConsented\tAt "+a.From.ID+"\tAt "+a.To.ID+"\tAt both\tRetention\tWithdrawn\tErased\t")
 	for _, r := range a.Retention {

@@ -62,8 +62,12 @@ type FlowParticipant struct {
 // (all when sites is empty), whatever their status, by code.
 func (s *Store) FlowParticipants(ctx context.Context, sites []string) (_ []FlowParticipant, err error) {
 	defer wrap(&err, "Store.FlowParticipants")
+	return flowParticipants(ctx, s.db, sites)
+}
+
+func flowParticipants(ctx context.Context, q querier, sites []string) ([]FlowParticipant, error) {
 	var out []FlowParticipant
-	err = s.db.SelectContext(ctx, &out, `
+	err := q.SelectContext(ctx, &out, `
 		SELECT p.id, p.site, p.role, p.status,
 		       EXISTS (SELECT 1 FROM invites i WHERE i.participant_id = p.id AND i.redeemed_at IS NOT NULL)
 		           OR EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,

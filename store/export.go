@@ -5,6 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // This file holds the reads behind `imrbot export` and `imrbot report`.
@@ -69,6 +73,9 @@ type ExportData struct {
 	Answers    []ExportAnswer
 	Completion []CompletionCount
 	Enrolment  []SiteEnrolment
+	// Flow is every participant not erased, as the CONSORT-style flow
+	// counts them (questionnaires' CountFlow).
+	Flow []questionnaires.FlowMember
 }
 
 // ExportData reads sites, current answers, completion and enrolment in one
@@ -92,6 +99,9 @@ func (s *Store) ExportData(ctx context.Context) (_ *ExportData, err error) {
 		return nil, err
 	}
 	if d.Enrolment, err = siteEnrolment(ctx, tx); err != nil {
+		return nil, err
+	}
+	if d.Flow, err = flowMembers(ctx, tx, nil); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -150,4 +160,49 @@ func siteEnrolment(ctx context.Context, q querier) ([]SiteEnrolment, error) {
 		GROUP BY p.site, p.role
 		ORDER BY p.site, p.role`)
 	return out, err
+}
+
+// FlowMembers lists every participant not erased of sites (all when
+// empty), as the CONSORT-style flow counts them (questionnaires'
+// CountFlow), by code.
+func (s *Store) FlowMembers(ctx context.Context, sites []string) (_ []questionnaires.FlowMember, err error) {
+	defer wrap(&err, "Store.FlowMembers")
+	return flowMembers(ctx, s.db, sites)
+}
+
+func flowMembers(ctx context.Context, q querier, sites []string) ([]questionnaires.FlowMember, error) {
+	ps, err := flowParticipants(ctx, q, sites)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	var own []struct {
+		SubjectID     int64  `db:"subject_id"`
+		Questionnaire string `db:"questionnaire"`
+		Timepoint     string `db:"timepoint"`
+	}
+	if err := q.SelectContext(ctx, &own, `
+		SELECT subject_id, questionnaire, timepoint FROM assessments
+		WHERE subject_id = ANY($1) AND respondent_id = subject_id AND status = 'completed'`,
+		pq.Array(ids)); err != nil {
+		return nil, err
+	}
+	completed := map[int64]map[[2]string]bool{}
+	for _, a := range own {
+		if completed[a.SubjectID] == nil {
+			completed[a.SubjectID] = map[[2]string]bool{}
+		}
+		completed[a.SubjectID][[2]string{a.Questionnaire, a.Timepoint}] = true
+	}
+	out := make([]questionnaires.FlowMember, len(ps))
+	for i, p := range ps {
+		out[i] = questionnaires.FlowMember{
+			Site: p.Site, Role: questionnaires.Role(p.Role), Status: p.Status,
+			Linked: p.Linked, Consented: p.Agreed, Declined: p.Declined, Completed: completed[p.ID],
+		}
+	}
+	return out, nil
 }

@@ -16,7 +16,7 @@ run: build
 	scripts/with-db.sh --db imrbot bash -c 'if [[ -n "$${TELEGRAM_BOT_TOKEN:-}" ]]; then exec $(BIN) serve; else exec $(BIN) demo; fi'
 
 test: lint
-	scripts/with-db.sh scripts/with-browser.sh $(GO) test -race -count=1 ./...
+	scripts/with-db.sh scripts/with-browser.sh scripts/with-stats.sh $(GO) test -race -count=1 ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

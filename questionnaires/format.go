@@ -35,6 +35,7 @@ import (
 //	      method: sum                   # sum | mean
 //	      items: [hope_1, hope_2]       # empty: every scored item
 //	      max_missing: 2
+//	      prorate: true                 # optional: a sum with missing items is prorated
 //	      bands:
 //	        - {id: low, min: 1, label: {en: ..., nb: ...}}
 
@@ -170,7 +171,7 @@ func (r *reader) scoring(n *yaml.Node) *Scoring {
 }
 
 func (r *reader) score(n *yaml.Node) Score {
-	f := r.mapping(n, "score", "id", "label", "method", "items", "max_missing", "bands")
+	f := r.mapping(n, "score", "id", "label", "method", "items", "max_missing", "prorate", "bands")
 	s := Score{Line: n.Line}
 	s.ID = r.str(f["id"].val, "score id")
 	what := "score " + s.ID
@@ -179,6 +180,9 @@ func (r *reader) score(n *yaml.Node) Score {
 	s.Items = r.strs(f["items"].val, what+": items")
 	if e, ok := f["max_missing"]; ok {
 		s.MaxMissing, _ = r.integer(e.val, what+": max_missing")
+	}
+	if e, ok := f["prorate"]; ok {
+		s.Prorate = r.boolean(e.val, what+": prorate")
 	}
 	for _, c := range r.seq(f["bands"].val, what+": bands") {
 		bf := r.mapping(c, what+": band", "id", "min", "label")

@@ -257,7 +257,7 @@ func (l *linter) scoring(q *Questionnaire, excluded map[int]bool) {
 			l.errorf(s.Line, "%s: max_missing must be from 0 to %d (one less than its %d items)", what, len(items)-1, len(items))
 		}
 		lo, hi, same := q.rangeOf(items, s.Method, excluded)
-		if s.Method == "sum" && s.MaxMissing > 0 && !same {
+		if s.Method == "sum" && s.Prorate && s.MaxMissing > 0 && !same {
 			l.errorf(s.Line, "%s: a prorated sum needs items with the same range", what)
 		}
 		l.bands(s, what, lo, hi)

@@ -139,7 +139,7 @@ scoring:
   - {id: b, type: integer, min: 1, max: 9, text: {en: B, nb: B}}
 scoring:
   scores:
-    - {id: s, label: {en: S, nb: S}, method: sum, max_missing: 1}
+    - {id: s, label: {en: S, nb: S}, method: sum, max_missing: 1, prorate: true}
 `, "x.yaml:13: score s: a prorated sum needs items with the same range"},
 		{"huge code", `items:
   - id: a

@@ -23,9 +23,11 @@ type ScoreResult struct {
 // Score computes every score of the questionnaire from answers (item id ->
 // the raw value as stored, e.g. "3"; a missing key is unanswered or
 // skipped). Reverse-scored items count as min+max-code; excluded codes and
-// values that are not valid answers count as missing; a sum with missing
-// items is prorated (mean of the answered items times the number of items)
-// as long as no more than MaxMissing are missing, else there is no score.
+// values that are not valid answers count as missing. With no more than
+// MaxMissing missing, a mean is the mean of the items answered and a sum
+// the sum of the items answered (HoNOS's rule: Answered says how many),
+// prorated (mean of the answered items times the number of items) only
+// when the score asks for it; with more there is no score.
 // Score is pure: the same answers always give the same results.
 func (q *Questionnaire) Score(answers map[string]string) []ScoreResult {
 	if q.Scoring == nil {
@@ -66,9 +68,12 @@ func (q *Questionnaire) score(s Score, answers map[string]string, excluded map[i
 		return r
 	}
 	r.OK = true
-	if s.Method == "mean" {
+	switch {
+	case s.Method == "mean":
 		r.Value = sum / float64(r.Answered)
-	} else {
+	case !s.Prorate:
+		r.Value = sum
+	default:
 		// Multiplying before dividing keeps a complete sum exact.
 		r.Value = sum * float64(len(asked)) / float64(r.Answered)
 	}

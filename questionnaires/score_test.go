@@ -49,16 +49,16 @@ func TestScore(t *testing.T) {
 	}
 	tests := map[string][]tc{
 		"imrs-consumer": {
-			{"all 3", fill("3"), []want{{"total", true, 3, "", 15, 0}}},
-			{"mixed", fill("4", "imrs_1=1", "imrs_2=5"), []want{{"total", true, (13*4 + 1 + 5) / 15.0, "", 15, 0}}},
-			{"3 missing: mean of the rest", fill("2", "imrs_1=", "imrs_2=", "imrs_3=", "imrs_4=5"), []want{{"total", true, (11*2 + 5) / 12.0, "", 12, 3}}},
-			{"4 missing: no score", fill("2", "imrs_1=", "imrs_2=", "imrs_3=", "imrs_4="), []want{{"total", false, 0, "", 11, 4}}},
-			{"invalid values count as missing", fill("5", "imrs_1=6", "imrs_2=abc", "imrs_3=0"), []want{{"total", true, 5, "", 12, 3}}},
-			{"all missing", fill(""), []want{{"total", false, 0, "", 0, 15}}},
+			{"all 3", fill("3"), []want{{"mean", true, 3, "", 15, 0}}},
+			{"mixed", fill("4", "imrs_1=1", "imrs_2=5"), []want{{"mean", true, (13*4 + 1 + 5) / 15.0, "", 15, 0}}},
+			{"3 missing: mean of the rest", fill("2", "imrs_1=", "imrs_2=", "imrs_3=", "imrs_4=5"), []want{{"mean", true, (11*2 + 5) / 12.0, "", 12, 3}}},
+			{"4 missing: no score", fill("2", "imrs_1=", "imrs_2=", "imrs_3=", "imrs_4="), []want{{"mean", false, 0, "", 11, 4}}},
+			{"invalid values count as missing", fill("5", "imrs_1=6", "imrs_2=abc", "imrs_3=0"), []want{{"mean", true, 5, "", 12, 3}}},
+			{"all missing", fill(""), []want{{"mean", false, 0, "", 0, 15}}},
 		},
 		"imrs-clinician": {
-			{"all 5", fill("5"), []want{{"total", true, 5, "", 15, 0}}},
-			{"all missing", fill(""), []want{{"total", false, 0, "", 0, 15}}},
+			{"all 5", fill("5"), []want{{"mean", true, 5, "", 15, 0}}},
+			{"all missing", fill(""), []want{{"mean", false, 0, "", 0, 15}}},
 		},
 		"hope": {
 			{"all 4: items 3 and 6 reversed", fill("4"), []want{{"total", true, 10*4 + 2*1, "", 12, 0}}},
@@ -89,33 +89,35 @@ func TestScore(t *testing.T) {
 		},
 		"honos": {
 			{"all 2", fill("2"), []want{
-				{"total", true, 24, "", 12, 0}, {"behaviour", true, 6, "", 3, 0}, {"impairment", true, 4, "", 2, 0},
-				{"symptoms", true, 6, "", 3, 0}, {"social", true, 8, "", 4, 0}}},
-			{"9 = not known is left out and prorated", fill("2", "honos_1=9", "honos_9=9", "honos_10=4"), []want{
-				{"total", true, (9*2 + 4) * 12 / 10.0, "", 10, 2}, {"behaviour", false, 0, "", 2, 1}, {"impairment", true, 4, "", 2, 0},
-				{"symptoms", true, 6, "", 3, 0}, {"social", true, (2 + 4 + 2) * 4 / 3.0, "", 3, 1}}},
+				{"total", true, 24, "", 12, 0}, {"behaviour_total", true, 6, "", 3, 0}, {"impairment_total", true, 4, "", 2, 0},
+				{"symptoms_total", true, 6, "", 3, 0}, {"social_total", true, 8, "", 4, 0}}},
+			// The standard rule: the sum of the items rated 0-4, not prorated;
+			// Answered is the count of rated items beside it.
+			{"9 = not known is left out, not prorated", fill("2", "honos_1=9", "honos_9=9", "honos_10=4"), []want{
+				{"total", true, 9*2 + 4, "", 10, 2}, {"behaviour_total", false, 0, "", 2, 1}, {"impairment_total", true, 4, "", 2, 0},
+				{"symptoms_total", true, 6, "", 3, 0}, {"social_total", true, 2 + 4 + 2, "", 3, 1}}},
 			{"three not known: no total", fill("0", "honos_1=9", "honos_2=9", "honos_3=9"), []want{
-				{"total", false, 0, "", 9, 3}, {"behaviour", false, 0, "", 0, 3}, {"impairment", true, 0, "", 2, 0},
-				{"symptoms", true, 0, "", 3, 0}, {"social", true, 0, "", 4, 0}}},
+				{"total", false, 0, "", 9, 3}, {"behaviour_total", false, 0, "", 0, 3}, {"impairment_total", true, 0, "", 2, 0},
+				{"symptoms_total", true, 0, "", 3, 0}, {"social_total", true, 0, "", 4, 0}}},
 			{"all 4", fill("4"), []want{
-				{"total", true, 48, "", 12, 0}, {"behaviour", true, 12, "", 3, 0}, {"impairment", true, 8, "", 2, 0},
-				{"symptoms", true, 12, "", 3, 0}, {"social", true, 16, "", 4, 0}}},
+				{"total", true, 48, "", 12, 0}, {"behaviour_total", true, 12, "", 3, 0}, {"impairment_total", true, 8, "", 2, 0},
+				{"symptoms_total", true, 12, "", 3, 0}, {"social_total", true, 16, "", 4, 0}}},
 			{"all not known", fill("9"), []want{
-				{"total", false, 0, "", 0, 12}, {"behaviour", false, 0, "", 0, 3}, {"impairment", false, 0, "", 0, 2},
-				{"symptoms", false, 0, "", 0, 3}, {"social", false, 0, "", 0, 4}}},
+				{"total", false, 0, "", 0, 12}, {"behaviour_total", false, 0, "", 0, 3}, {"impairment_total", false, 0, "", 0, 2},
+				{"symptoms_total", false, 0, "", 0, 3}, {"social_total", false, 0, "", 0, 4}}},
 		},
 		"gaf": {
-			{"both rated", fill("", "gaf_symptoms=45", "gaf_function=61"), []want{{"symptoms", true, 45, "", 1, 0}, {"function", true, 61, "", 1, 0}}},
-			{"function missing", fill("", "gaf_symptoms=100"), []want{{"symptoms", true, 100, "", 1, 0}, {"function", false, 0, "", 0, 1}}},
-			{"out of range counts as missing", fill("", "gaf_symptoms=0", "gaf_function=101"), []want{{"symptoms", false, 0, "", 0, 1}, {"function", false, 0, "", 0, 1}}},
+			{"both rated", fill("", "gaf_symptoms=45", "gaf_function=61"), []want{{"symptoms_total", true, 45, "", 1, 0}, {"function_total", true, 61, "", 1, 0}}},
+			{"function missing", fill("", "gaf_symptoms=100"), []want{{"symptoms_total", true, 100, "", 1, 0}, {"function_total", false, 0, "", 0, 1}}},
+			{"out of range counts as missing", fill("", "gaf_symptoms=0", "gaf_function=101"), []want{{"symptoms_total", false, 0, "", 0, 1}, {"function_total", false, 0, "", 0, 1}}},
 		},
 		"imr-practice": {
 			{"all 4, comment given", fill("4", "imr_practice_7=Good training"), []want{
-				{"participation", true, 4, "", 2, 0}, {"confidence", true, 4, "", 3, 0}, {"future_use", true, 4, "", 1, 0}}},
+				{"participation_mean", true, 4, "", 2, 0}, {"confidence_mean", true, 4, "", 3, 0}, {"future_use_mean", true, 4, "", 1, 0}}},
 			{"one confidence item missing", fill("2", "imr_practice_3=", "imr_practice_4=5", "imr_practice_1=5"), []want{
-				{"participation", true, 3.5, "", 2, 0}, {"confidence", true, 3.5, "", 2, 1}, {"future_use", true, 2, "", 1, 0}}},
+				{"participation_mean", true, 3.5, "", 2, 0}, {"confidence_mean", true, 3.5, "", 2, 1}, {"future_use_mean", true, 2, "", 1, 0}}},
 			{"all missing", fill(""), []want{
-				{"participation", false, 0, "", 0, 2}, {"confidence", false, 0, "", 0, 3}, {"future_use", false, 0, "", 0, 1}}},
+				{"participation_mean", false, 0, "", 0, 2}, {"confidence_mean", false, 0, "", 0, 3}, {"future_use_mean", false, 0, "", 0, 1}}},
 		},
 		"imr-fidelity": {
 			{"all 4: high", fill("4"), []want{{"mean", true, 4, "high", 13, 0}}},
@@ -253,6 +255,31 @@ func TestVisible(t *testing.T) {
 	for _, tt := range tests {
 		if got := q.Visible(tt.item, tt.answers); got != tt.want {
 			t.Errorf("Visible(%d, %v) = %v, want %v", tt.item, tt.answers, got, tt.want)
+		}
+	}
+}
+
+// TestShippedScoreNames: a shipped score says what it is, so the wide
+// export's columns do too: a sum's id ends in total, a mean's in mean
+// (IMRS's mean was once called total); only a score that asks for it is
+// prorated.
+func TestShippedScoreNames(t *testing.T) {
+	c := loadDefaults(t)
+	for _, q := range c.Questionnaires {
+		if q.Scoring == nil {
+			continue
+		}
+		for _, s := range q.Scoring.Scores {
+			suffix := "total"
+			if s.Method == "mean" {
+				suffix = "mean"
+			}
+			if s.ID != suffix && !strings.HasSuffix(s.ID, "_"+suffix) {
+				t.Errorf("%s score %s is a %s: its id should end in %s", q.ID, s.ID, s.Method, suffix)
+			}
+			if s.Prorate != (q.ID == "hope") {
+				t.Errorf("%s score %s: prorate %v; only hope's total is prorated", q.ID, s.ID, s.Prorate)
+			}
 		}
 	}
 }

@@ -116,12 +116,14 @@ type Score struct {
 	Label  Text     `json:"label"`
 	Method string   `json:"method"` // "sum" or "mean"
 	Items  []string `json:"items"`  // empty: every scored item
-	// MaxMissing is how many items may be missing before there is no score;
-	// a sum with missing items is prorated (mean of answered items times
-	// the number of items).
-	MaxMissing int    `json:"max_missing"`
-	Bands      []Band `json:"bands,omitempty"`
-	Line       int    `json:"-"` // line in its source file, for lint messages
+	// MaxMissing is how many items may be missing before there is no score.
+	MaxMissing int `json:"max_missing"`
+	// Prorate asks for a sum with missing items to be prorated (mean of the
+	// answered items times the number of items); without it a sum is the sum
+	// of the items answered (HoNOS's rule), reported with their count.
+	Prorate bool   `json:"prorate,omitempty"`
+	Bands   []Band `json:"bands,omitempty"`
+	Line    int    `json:"-"` // line in its source file, for lint messages
 }
 
 // Band labels a score range: a score belongs to the band with the highest Min

@@ -39,6 +39,9 @@ type Variable struct {
 	// validated instrument's words. WriteCodebook fills it for every
 	// variable of a questionnaire from any one that has it.
 	Wording string
+	// Missing are the missing codes the column may hold (see MissingCodes),
+	// which the loaders declare as missing values.
+	Missing []ValueLabel
 }
 
 // Table is an export: its columns, its rows (one string per column, ""
@@ -98,7 +101,7 @@ func (t *Table) textCell(s string) string {
 }
 
 // CodebookHeader is the codebook's exact columns.
-var CodebookHeader = []string{"variable", "label", "type", "allowed_values", "value_labels", "questionnaire", "version", "wording"}
+var CodebookHeader = []string{"variable", "label", "type", "allowed_values", "value_labels", "questionnaire", "version", "wording", "missing_values"}
 
 // WriteCSV writes the table as CSV with a header row.
 func (t *Table) WriteCSV(w io.Writer) error {
@@ -123,9 +126,10 @@ func (t *Table) WriteCSV(w io.Writer) error {
 }
 
 // WriteCodebook writes one CSV row per variable, then the long format's
-// item rows, then a note (type "note", no variable) on how text cells are
-// written (FormulaNote, or RawNote for a raw table). Value labels are
-// "code=label" joined by "; ". Every codebook cell is text, so any of them
+// item rows, then notes (type "note", no variable) on missing values
+// (MissingNote) and on how text cells are written (FormulaNote, or RawNote
+// for a raw table). Value labels and missing values are "code=label"
+// joined by "; ". Every codebook cell is text, so any of them
 // that a spreadsheet would run as a formula gets SafeCell's quote.
 func (t *Table) WriteCodebook(w io.Writer) error {
 	cw := csv.NewWriter(w)
@@ -143,11 +147,7 @@ func (t *Table) WriteCodebook(w io.Writer) error {
 		if v.Wording == "" {
 			v.Wording = wording[v.Questionnaire]
 		}
-		labels := make([]string, len(v.ValueLabels))
-		for i, l := range v.ValueLabels {
-			labels[i] = l.Value + "=" + l.Label
-		}
-		row := []string{v.Name, v.Label, v.Type, v.Allowed, strings.Join(labels, "; "), v.Questionnaire, v.Version, v.Wording}
+		row := []string{v.Name, v.Label, v.Type, v.Allowed, joinLabels(v.ValueLabels), v.Questionnaire, v.Version, v.Wording, joinLabels(v.Missing)}
 		for i := range row {
 			row[i] = t.textCell(row[i])
 		}
@@ -159,8 +159,10 @@ func (t *Table) WriteCodebook(w io.Writer) error {
 	if t.Raw {
 		note = RawNote
 	}
-	if err := cw.Write([]string{"", note, "note", "", "", "", "", ""}); err != nil {
-		return fmt.Errorf("report.WriteCodebook: %w", err)
+	for _, n := range []string{MissingNote, note} {
+		if err := cw.Write([]string{"", t.textCell(n), "note", "", "", "", "", "", ""}); err != nil {
+			return fmt.Errorf("report.WriteCodebook: %w", err)
+		}
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -169,10 +171,18 @@ func (t *Table) WriteCodebook(w io.Writer) error {
 	return nil
 }
 
-// itemVariable describes an item's column.
+func joinLabels(ls []ValueLabel) string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = l.Value + "=" + l.Label
+	}
+	return strings.Join(out, "; ")
+}
+
+// itemVariable describes an item: its name is the stem of its wide columns.
 func itemVariable(q *questionnaires.Questionnaire, it *questionnaires.Item) Variable {
 	v := Variable{
-		Name:          varPrefix(q.ID) + "_" + safeName(it.ID),
+		Name:          itemStem(q, it),
 		Label:         it.Text.In(labelLang),
 		Questionnaire: q.ID,
 		Version:       q.Version,
@@ -201,28 +211,24 @@ func itemVariable(q *questionnaires.Questionnaire, it *questionnaires.Item) Vari
 	return v
 }
 
-// scoreVariables describes a score's column and, when it has bands, its
-// band column. A score whose name is taken (by an item of the same id) gets
-// the suffix _score.
+// scoreVariables describes a score's columns, named by their stems: the
+// score, then for a sum that may miss items the count of items it rests
+// on (_n), then its band (_band) when it has bands. The label says how the
+// score is made, proration included.
 func scoreVariables(q *questionnaires.Questionnaire, s questionnaires.Score) []Variable {
 	name := scoreColumn(q, s.ID)
 	v := Variable{Name: name, Label: scoreLabel(q, s), Type: TypeNumber, Questionnaire: q.ID, Version: q.Version, Wording: q.Wording}
 	if lo, hi, ok := scoreScale(q, s); ok {
 		v.Allowed = formatNumber(lo) + ".." + formatNumber(hi)
 	}
-	method := s.Method
-	if method == "" {
-		method = "sum"
-	}
-	v.Label += fmt.Sprintf(" (%s of items", method)
-	if s.MaxMissing > 0 {
-		v.Label += fmt.Sprintf("; at most %d missing", s.MaxMissing)
-		if method == "sum" {
-			v.Label += ", prorated"
-		}
-	}
-	v.Label += ")"
+	v.Label += " (" + scoreRule(q, s) + ")"
 	out := []Variable{v}
+	if countsItems(s) {
+		out = append(out, Variable{
+			Name: name + "_n", Label: scoreLabel(q, s) + ": number of items the score rests on (answered, not counting not known)",
+			Type: TypeInteger, Questionnaire: q.ID, Version: q.Version, Wording: q.Wording,
+		})
+	}
 	if len(s.Bands) > 0 {
 		b := Variable{Name: name + "_band", Label: scoreLabel(q, s) + ": band", Type: TypeString, Questionnaire: q.ID, Version: q.Version, Wording: q.Wording}
 		var ids []string
@@ -239,19 +245,37 @@ func scoreVariables(q *questionnaires.Questionnaire, s questionnaires.Score) []V
 	return out
 }
 
-// scoreColumn is the wide column of score id: questionnaire_score, or
-// questionnaire_score_score when an item of the questionnaire already has
-// that name (GAF's symptoms rating and symptoms score).
-func scoreColumn(q *questionnaires.Questionnaire, id string) string {
-	prefix := varPrefix(q.ID) + "_"
-	name := prefix + safeName(id)
-	for _, it := range q.Items {
-		if prefix+safeName(it.ID) == name {
-			return name + "_score"
+// countsItems reports whether a score gets a count column: a sum that may
+// miss items, whose value depends on how many it rests on.
+func countsItems(s questionnaires.Score) bool {
+	return s.Method != "mean" && s.MaxMissing > 0
+}
+
+// scoreRule says in words how a score is made from the items, for its
+// codebook label: the method, what counts as missing, how many may be
+// missing and whether a sum is prorated.
+func scoreRule(q *questionnaires.Questionnaire, s questionnaires.Score) string {
+	method := s.Method
+	if method == "" {
+		method = "sum"
+	}
+	rule := method + " of items"
+	if q.Scoring != nil && len(q.Scoring.ExcludeCodes) > 0 {
+		codes := make([]string, len(q.Scoring.ExcludeCodes))
+		for i, c := range q.Scoring.ExcludeCodes {
+			codes[i] = strconv.Itoa(c)
 		}
+		rule += "; code " + strings.Join(codes, ", ") + " (not known) left out"
 	}
-	if name == prefix+"version" || name == prefix+"respondent" {
-		return name + "_score"
+	switch {
+	case s.MaxMissing == 0:
+		rule += "; none missing"
+	case method == "mean":
+		rule += fmt.Sprintf("; at most %d missing, mean of those answered", s.MaxMissing)
+	case s.Prorate:
+		rule += fmt.Sprintf("; at most %d missing, prorated: mean of those answered times the number of items", s.MaxMissing)
+	default:
+		rule += fmt.Sprintf("; at most %d missing, not prorated: the sum of those answered, their count beside it", s.MaxMissing)
 	}
-	return name
+	return rule
 }

@@ -183,7 +183,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 			t.Fatalf("wide: %d rows, want %d", len(rows), len(participants)+1)
 		}
 		for i, r := range rows[1:] {
-			for name, w := range map[string]string{"participant": participants[i], "mood_a": "-2", "mood_b": "-3", "mood_mean": "-2.5", "mood_why": want(formulaAnswers[i])} {
+			for name, w := range map[string]string{"participant": participants[i], "mood_a_baseline": "-2", "mood_b_baseline": "-3", "mood_mean_baseline": "-2.5", "mood_why_baseline": want(formulaAnswers[i])} {
 				if r[col(name)] != w {
 					t.Errorf("raw=%v: wide %s %s = %q, want %q", raw, participants[i], name, r[col(name)], w)
 				}
@@ -197,9 +197,9 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 			byName[r[0]] = r
 		}
 		for _, c := range []struct{ variable, column, typed string }{
-			{"mood_a", "label", "@mood change this week"},
-			{"mood_b", "label", "=mood change this month"},
-			{"mood_a", "allowed_values", "-5..5"},
+			{"mood_a_baseline", "label", "@mood change this week (Baseline)"},
+			{"mood_b_baseline", "label", "=mood change this month (Baseline)"},
+			{"mood_a_baseline", "allowed_values", "-5..5"},
 		} {
 			if got := byName[c.variable][slices.Index(CodebookHeader, c.column)]; got != want(c.typed) {
 				t.Errorf("raw=%v: codebook %s %s = %q, want %q", raw, c.variable, c.column, got, want(c.typed))
@@ -218,12 +218,12 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 		// sizes the text column for the quote too, so none is cut off.
 		sps := string(render(t, func(b *bytes.Buffer) error { return wide.WriteSPSS(b, "w.csv") }))
 		width := len(want(formulaAnswers[0]))
-		if !regexp.MustCompile(fmt.Sprintf(`(?m)^    mood_why A%d$`, width)).MatchString(sps) ||
-			!strings.Contains(sps, "    mood_a F8.0\n") || !strings.Contains(sps, "    mood_mean F12.6\n") {
-			t.Errorf("raw=%v: SPSS variables, want mood_why A%d, mood_a F8.0, mood_mean F12.6:\n%s", raw, width, sps)
+		if !regexp.MustCompile(fmt.Sprintf(`(?m)^    mood_why_baseline A%d$`, width)).MatchString(sps) ||
+			!strings.Contains(sps, "    mood_a_baseline F8.0\n") || !strings.Contains(sps, "    mood_mean_baseline F12.6\n") {
+			t.Errorf("raw=%v: SPSS variables, want mood_why_baseline A%d, mood_a_baseline F8.0, mood_mean_baseline F12.6:\n%s", raw, width, sps)
 		}
 		r := string(render(t, func(b *bytes.Buffer) error { return wide.WriteR(b, "w.csv") }))
-		if !strings.Contains(r, `"mood_a" = "integer"`) || !strings.Contains(r, `"mood_mean" = "numeric"`) || !strings.Contains(r, `"mood_why" = "character"`) {
+		if !strings.Contains(r, `"mood_a_baseline" = "integer"`) || !strings.Contains(r, `"mood_mean_baseline" = "numeric"`) || !strings.Contains(r, `"mood_why_baseline" = "character"`) {
 			t.Errorf("raw=%v: R column classes:\n%s", raw, r)
 		}
 		if strings.Contains(r, "single quote in front") == raw {

@@ -11,8 +11,10 @@ import (
 )
 
 // LongColumns are the long export's exact columns: the contract's, then
-// source (chat or paper), which imrbot answers import reads back.
-var LongColumns = []string{"participant", "respondent", "site", "questionnaire", "version", "timepoint", "item", "value", "answered_at", "source"}
+// source (chat or paper), which imrbot answers import reads back, and
+// missing, a missing code when the answer is a skip or not known (see
+// MissingNote).
+var LongColumns = []string{"participant", "respondent", "site", "questionnaire", "version", "timepoint", "item", "value", "answered_at", "source", "missing"}
 
 // LongTable is the long export: one row per current answer, value as
 // stored (the option code chosen, or the number or text typed; never
@@ -63,9 +65,14 @@ func LongTable(d *store.ExportData, cat *questionnaires.Catalog) *Table {
 
 	t := &Table{Format: "long", Variables: longVariables(d, cat, order), number: longNumberCell(cat)}
 	for _, a := range answers {
+		var value *string
+		if a.Value.Valid {
+			value = &a.Value.String
+		}
 		t.Rows = append(t.Rows, []string{
 			a.Participant, a.Respondent, a.Site, a.Questionnaire, a.Version, a.Timepoint,
 			a.Item, a.Value.String, a.AnsweredAt.UTC().Format(time.RFC3339), a.Source,
+			longMissing(cat.Questionnaires[a.Questionnaire], a.Item, value),
 		})
 	}
 	for _, q := range order {
@@ -80,13 +87,18 @@ func LongTable(d *store.ExportData, cat *questionnaires.Catalog) *Table {
 
 // longNumberCell decides the value column's type row by row, from the
 // item's type, as the wide format's item columns do: option codes and
-// typed numbers are numbers, typed text is text. Every other long column is text. An item the catalog no longer has
+// typed numbers are numbers, typed text is text. The missing column holds
+// numbers; every other long column is text. An item the catalog no longer has
 // is of unknown type: it counts as numeric, which lets only a number
 // through unquoted (SafeCell quotes anything else there).
 func longNumberCell(cat *questionnaires.Catalog) func(row []string, col int) bool {
 	valueCol := slices.Index(LongColumns, "value")
 	qCol, itemCol := slices.Index(LongColumns, "questionnaire"), slices.Index(LongColumns, "item")
+	missingCol := slices.Index(LongColumns, "missing")
 	return func(row []string, col int) bool {
+		if col == missingCol {
+			return true
+		}
 		if col != valueCol {
 			return false
 		}
@@ -118,11 +130,13 @@ func longVariables(d *store.ExportData, cat *questionnaires.Catalog, order []*qu
 		{Name: "version", Label: "Questionnaire version the answer was given to", Type: TypeString},
 		{Name: "timepoint", Label: "Timepoint", Type: TypeString, Allowed: joinValues(tps), ValueLabels: tps},
 		{Name: "item", Label: "Item id within the questionnaire", Type: TypeString},
-		{Name: "value", Label: "Raw answer: the option code chosen, or the number or text typed; empty when skipped (see the item rows below)", Type: TypeString},
+		{Name: "value", Label: "Raw answer: the option code chosen, or the number or text typed; empty when skipped; a not known code as answered (see the item rows below)", Type: TypeString},
 		{Name: "answered_at", Label: "When the answer was given (UTC)", Type: TypeDateTime},
 		{Name: "source", Label: "Where the answer came from: the chat, or paper loaded with imrbot answers import", Type: TypeString,
 			Allowed: store.SourceChat + ";" + store.SourcePaper, ValueLabels: []ValueLabel{
 				{store.SourceChat, "Answered in the chat"}, {store.SourcePaper, "Collected on paper and imported"}}},
+		{Name: "missing", Label: "Why the answer is missing: skipped, or answered not known; empty for an answer (see the note on missing values)", Type: TypeInteger,
+			Allowed: MissingCodes[0].Value + ";" + MissingCodes[2].Value, ValueLabels: []ValueLabel{MissingCodes[0], MissingCodes[2]}},
 	}
 }
 
@@ -132,151 +146,6 @@ func joinValues(vs []ValueLabel) string {
 		out[i] = v.Value
 	}
 	return strings.Join(out, ";")
-}
-
-// WideTable is the wide export: one row per participant (the subject) and
-// timepoint with any answer, ordered by participant and timepoint. After
-// participant, site, role and timepoint come, for every questionnaire in
-// battery order: questionnaire_respondent (only for ratings of a consumer
-// by a clinician), questionnaire_version, one questionnaire_item column per
-// item in presentation order (the raw answer, empty when skipped or not
-// answered), and one questionnaire_score column per score (scored by the
-// questionnaire's rules, empty when too many items are missing), each
-// followed by questionnaire_score_band when the score has bands. A score
-// named like one of its questionnaire's items (GAF's symptoms rating and
-// symptoms score) is questionnaire_score_score instead.
-// Questionnaire ids become names R, SPSS and Stata accept: imrs-consumer_item1
-// is imrs_consumer_item1. Answers to questionnaires or items the catalog
-// no longer has are left out with a warning (the long export keeps them).
-func WideTable(d *store.ExportData, cat *questionnaires.Catalog) (*Table, error) {
-	order := questionnaireOrder(cat)
-	t := &Table{Format: "wide"}
-	t.Variables = []Variable{
-		{Name: "participant", Label: "Participant code (the subject of every rating in the row)", Type: TypeString},
-		{Name: "site", Label: "Site of the participant", Type: TypeString},
-		{Name: "role", Label: "Role of the participant", Type: TypeString, Allowed: "consumer;clinician;coordinator"},
-		{Name: "timepoint", Label: "Timepoint", Type: TypeString},
-	}
-	var sites, tps []ValueLabel
-	for _, s := range d.Sites {
-		sites = append(sites, ValueLabel{s.Code, s.Name})
-	}
-	for _, tp := range cat.Protocol.Timepoints {
-		tps = append(tps, ValueLabel{tp.ID, tp.Label.In(labelLang)})
-	}
-	t.Variables[1].Allowed, t.Variables[1].ValueLabels = joinValues(sites), sites
-	t.Variables[3].Allowed, t.Variables[3].ValueLabels = joinValues(tps), tps
-
-	// Each questionnaire's block of columns, and how to fill it.
-	type block struct {
-		q          *questionnaires.Questionnaire
-		respondent bool
-		start      int // index of its first column
-	}
-	blocks := map[string]block{}
-	for _, q := range order {
-		b := block{q: q, respondent: q.Subject == questionnaires.SubjectConsumer, start: len(t.Variables)}
-		if b.respondent {
-			t.Variables = append(t.Variables, Variable{
-				Name: varPrefix(q.ID) + "_respondent", Label: q.Title.In(labelLang) + ": code of the rater",
-				Type: TypeString, Questionnaire: q.ID, Version: q.Version,
-			})
-		}
-		t.Variables = append(t.Variables, Variable{
-			Name: varPrefix(q.ID) + "_version", Label: q.Title.In(labelLang) + ": version answered",
-			Type: TypeString, Allowed: q.Version, Questionnaire: q.ID, Version: q.Version,
-		})
-		for i := range q.Items {
-			t.Variables = append(t.Variables, itemVariable(q, &q.Items[i]))
-		}
-		if q.Scoring != nil {
-			for _, s := range q.Scoring.Scores {
-				t.Variables = append(t.Variables, scoreVariables(q, s)...)
-			}
-		}
-		blocks[q.ID] = b
-	}
-	seen := map[string]bool{}
-	for _, v := range t.Variables {
-		if seen[v.Name] {
-			return nil, fmt.Errorf("report.WideTable: two columns would be named %s: rename an item or score in the questionnaire definitions", v.Name)
-		}
-		seen[v.Name] = true
-	}
-
-	byKey, warnings := collectAssessments(d.Answers)
-	t.Warnings = warnings
-	type rowKey struct{ participant, timepoint string }
-	rows := map[rowKey][]string{}
-	var keys []rowKey
-	unknownQ, unknownItems := map[string]int{}, map[string]int{}
-	for k, a := range byKey {
-		rk := rowKey{k.participant, k.timepoint}
-		row, ok := rows[rk]
-		if !ok {
-			row = make([]string, len(t.Variables))
-			row[0], row[1], row[2], row[3] = a.Participant, a.Site, a.SubjectRole, a.Timepoint
-			rows[rk] = row
-			keys = append(keys, rk)
-		}
-		b, ok := blocks[k.questionnaire]
-		if !ok {
-			unknownQ[k.questionnaire]++
-			continue
-		}
-		q := b.q
-		col := b.start
-		if b.respondent {
-			row[col] = a.Respondent
-			col++
-		}
-		row[col] = a.Version
-		col++
-		for i, it := range q.Items {
-			if v := a.Answers[it.ID]; v != nil {
-				row[col+i] = *v
-			}
-		}
-		for item := range a.Answers {
-			if _, _, found := q.Item(item); !found {
-				unknownItems[q.ID+"/"+item]++
-			}
-		}
-		col += len(q.Items)
-		for _, r := range a.scores(q) {
-			if r.OK {
-				row[col] = formatNumber(r.Value)
-			}
-			col++
-			if s := scoreDef(q, r.ID); s != nil && len(s.Bands) > 0 {
-				if r.OK {
-					row[col] = r.Band
-				}
-				col++
-			}
-		}
-	}
-	for _, id := range sortedKeys(unknownQ) {
-		t.Warnings = append(t.Warnings, fmt.Sprintf("%d assessments of %s, which the catalog does not have, are only in the long export", unknownQ[id], id))
-	}
-	for _, id := range sortedKeys(unknownItems) {
-		t.Warnings = append(t.Warnings, fmt.Sprintf("%d answers to %s, an item the catalog does not have, are only in the long export", unknownItems[id], id))
-	}
-
-	tpRank := rankOf(timepointIDs(cat))
-	slices.SortFunc(keys, func(a, b rowKey) int {
-		if a.participant != b.participant {
-			return strings.Compare(a.participant, b.participant)
-		}
-		if c := tpRank(a.timepoint) - tpRank(b.timepoint); c != 0 {
-			return c
-		}
-		return strings.Compare(a.timepoint, b.timepoint)
-	})
-	for _, k := range keys {
-		t.Rows = append(t.Rows, rows[k])
-	}
-	return t, nil
 }
 
 func scoreDef(q *questionnaires.Questionnaire, id string) *questionnaires.Score {

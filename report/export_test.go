@@ -74,6 +74,22 @@ func TestLongExport(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
 	}
+	// The missing column: a skip and a not known answer (whose value keeps
+	// the 9 answered) have their codes; every other answer none.
+	missingCol := slices.Index(LongColumns, "missing")
+	for _, r := range rows[1:] {
+		k := r[0] + "/" + r[3] + "/" + r[5] + "/" + r[6]
+		wantMissing := ""
+		switch {
+		case k == "OSL-C-0002/hope/m12/item2" || k == "OSL-C-0002/diary-note/baseline/note":
+			wantMissing = "-91"
+		case r[3] == "honos" && r[7] == "9":
+			wantMissing = "-93"
+		}
+		if r[missingCol] != wantMissing {
+			t.Errorf("%s (value %q): missing %q, want %q", k, r[7], r[missingCol], wantMissing)
+		}
+	}
 	golden(t, "codebook_long.csv", render(t, func(b *bytes.Buffer) error { return tab.WriteCodebook(b) }))
 	checkCodebookListsEveryColumn(t, tab)
 }
@@ -97,36 +113,55 @@ func TestWideExport(t *testing.T) {
 		}
 		return i
 	}
-	cell := func(participant, timepoint, column string) string {
+	cell := func(participant, column string) string {
 		for _, r := range rows[1:] {
-			if r[0] == participant && r[3] == timepoint {
+			if r[0] == participant {
 				return r[col(column)]
 			}
 		}
-		t.Fatalf("no row for %s %s", participant, timepoint)
+		t.Fatalf("no row for %s", participant)
 		return ""
 	}
-	// Scores by hand (see loadStudy): hope item2 reversed, prorating, HoNOS
-	// 9 left out, bands by the site rating's mean.
-	for _, c := range []struct{ p, tp, column, want string }{
-		{"OSL-C-0001", "baseline", "hope_total", "7"},
-		{"OSL-C-0001", "m12", "hope_total", "11"},
-		{"OSL-C-0002", "m12", "hope_total", "7.5"},
-		{"OSL-C-0002", "m12", "hope_item2", ""},
-		{"OSL-C-0001", "baseline", "honos_total", "4.5"},
-		{"OSL-C-0001", "baseline", "honos_respondent", "OSL-K-0001"},
+	// One row per participant, a clinician's ratings in the consumer's row.
+	var participants []string
+	for _, r := range rows[1:] {
+		participants = append(participants, r[0])
+	}
+	if want := []string{"BGO-C-0001", "BGO-R-0001", "OSL-C-0001", "OSL-C-0002", "OSL-C-0003", "OSL-K-0001", "OSL-R-0001"}; !slices.Equal(participants, want) {
+		t.Errorf("rows %q, want one per participant %q", participants, want)
+	}
+	// Scores by hand (see loadStudy): hope item2 reversed, hope prorated
+	// as its definition asks, HoNOS 9 left out and not prorated with the
+	// count of rated items beside it, bands by the site rating's mean;
+	// missing codes where an item has no answer to analyse.
+	for _, c := range []struct{ p, column, want string }{
+		{"OSL-C-0001", "hope_total_baseline", "7"},
+		{"OSL-C-0001", "hope_total_m12", "11"},
+		{"OSL-C-0002", "hope_total_m12", "7.5"},
+		{"OSL-C-0002", "hope_total_n_m12", "2"},
+		{"OSL-C-0002", "hope_item2_m12", "-91"},
+		{"OSL-C-0003", "hope_total_m12", ""},
+		{"OSL-C-0003", "hope_item1_m12", ""},
+		{"OSL-C-0001", "honos_total_baseline", "3"},
+		{"OSL-C-0001", "honos_total_n_baseline", "2"},
+		{"OSL-C-0001", "honos_h2_baseline", "-93"},
+		{"OSL-C-0001", "honos_rater_baseline", "OSL-K-0001"},
 		// GAF's scores share their items' ids, so they take the _score suffix.
-		{"OSL-C-0001", "m12", "gaf_symptoms", "60"},
-		{"OSL-C-0001", "m12", "gaf_symptoms_score", "60"},
-		{"OSL-C-0002", "m12", "honos_total", ""},
-		{"OSL-C-0001", "baseline", "diary_note_note", "Slept better, \"mostly\"\nand walked"},
-		{"OSL-K-0001", "m12", "imr_practice_mean", "4.5"},
-		{"OSL-R-0001", "m12", "imr_fidelity_mean", "4.333333"},
-		{"OSL-R-0001", "m12", "imr_fidelity_mean_band", "high"},
-		{"BGO-R-0001", "m12", "imr_fidelity_mean_band", "low"},
+		{"OSL-C-0001", "gaf_symptoms_m12", "60"},
+		{"OSL-C-0001", "gaf_symptoms_score_m12", "60"},
+		// One item of three, still in progress: no total, the rest unknown yet.
+		{"OSL-C-0002", "honos_total_m12", ""},
+		{"OSL-C-0002", "honos_total_n_m12", "1"},
+		{"OSL-C-0002", "honos_h2_m12", ""},
+		{"OSL-C-0001", "diary_note_note_baseline", "Slept better, \"mostly\"\nand walked"},
+		{"OSL-C-0002", "diary_note_note_baseline", ""},
+		{"OSL-K-0001", "imr_practice_mean_m12", "4.5"},
+		{"OSL-R-0001", "imr_fidelity_mean_m12", "4.333333"},
+		{"OSL-R-0001", "imr_fidelity_mean_band_m12", "high"},
+		{"BGO-R-0001", "imr_fidelity_mean_band_m12", "low"},
 	} {
-		if got := cell(c.p, c.tp, c.column); got != c.want {
-			t.Errorf("%s %s %s = %q, want %q", c.p, c.tp, c.column, got, c.want)
+		if got := cell(c.p, c.column); got != c.want {
+			t.Errorf("%s %s = %q, want %q", c.p, c.column, got, c.want)
 		}
 	}
 	for _, r := range rows[1:] {
@@ -139,10 +174,15 @@ func TestWideExport(t *testing.T) {
 	if len(tab.Warnings) != 1 || !strings.Contains(tab.Warnings[0], "OSL-K-0002") {
 		t.Errorf("warnings %q, want one naming OSL-K-0002", tab.Warnings)
 	}
-	// Column order: identifiers, then each questionnaire in battery order.
-	wantStart := []string{"participant", "site", "role", "timepoint", "hope_version", "hope_item1", "hope_item2", "hope_item3", "hope_total", "diary_note_version", "diary_note_note", "honos_respondent", "honos_version"}
+	// Column order: identifiers, then each timepoint, each questionnaire
+	// the protocol asks there in battery order; the site rating only at m12.
+	wantStart := []string{"participant", "site", "role", "hope_version_baseline", "hope_item1_baseline", "hope_item2_baseline", "hope_item3_baseline",
+		"hope_total_baseline", "hope_total_n_baseline", "diary_note_version_baseline", "diary_note_note_baseline", "honos_rater_baseline", "honos_version_baseline"}
 	if !slices.Equal(header[:len(wantStart)], wantStart) {
 		t.Errorf("header starts %q, want %q", header[:len(wantStart)], wantStart)
+	}
+	if slices.Contains(header, "imr_fidelity_mean_baseline") || slices.Contains(header, "timepoint") {
+		t.Errorf("header %q has a column the protocol does not ask for", header)
 	}
 
 	golden(t, "codebook_wide.csv", render(t, func(b *bytes.Buffer) error { return tab.WriteCodebook(b) }))
@@ -188,8 +228,8 @@ func TestWideExportRefusesCollidingColumns(t *testing.T) {
 	hope.Items = append(hope.Items, hope.Items[0], hope.Items[0])
 	hope.Items[3].ID, hope.Items[4].ID = "a-b", "a_b"
 	_, err := WideTable(studyData(t), cat)
-	if err == nil || !strings.Contains(err.Error(), "hope_a_b") {
-		t.Errorf("err = %v, want one naming hope_a_b", err)
+	if err == nil || !strings.Contains(err.Error(), "hope_a_b_baseline") {
+		t.Errorf("err = %v, want one naming hope_a_b_baseline", err)
 	}
 }
 
@@ -227,9 +267,26 @@ func TestDefaultStudyVariableNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	valid := regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}$`)
+	names := map[string]bool{}
 	for _, v := range tab.Variables {
 		if !valid.MatchString(v.Name) {
 			t.Errorf("column %q is not a valid R, SPSS and Stata name", v.Name)
+		}
+		// A questionnaire's name never doubles up (hope_hope_1).
+		for _, q := range []string{"hope", "honos", "gaf", "imrs", "imr_practice", "imr_fidelity", "goi", "qol", "symptoms"} {
+			if strings.Contains(v.Name, q+"_"+q+"_") {
+				t.Errorf("column %q repeats %s", v.Name, q)
+			}
+		}
+		names[v.Name] = true
+	}
+	for _, want := range []string{
+		"imrs_consumer_1_baseline", "imrs_consumer_15_m12", "imrs_clinician_1_m12", "imrs_consumer_mean_baseline",
+		"hope_1_baseline", "hope_total_m12", "imr_practice_7_m12", "honos_12_m12", "honos_total_baseline",
+		"honos_total_n_baseline", "honos_rater_baseline", "gaf_symptoms_total_m12", "imr_fidelity_mean_band_m12",
+	} {
+		if !names[want] {
+			t.Errorf("no column %s", want)
 		}
 	}
 	for _, id := range []string{"imrs-consumer", "imrs-clinician", "hope", "honos", "gaf", "imr-practice", "imr-fidelity", "goi"} {

@@ -65,7 +65,7 @@ func testCatalog() *questionnaires.Catalog {
 			func() questionnaires.Item { it := choice("item2", "Feels alone", 1, 4); it.Reverse = true; return it }(),
 			choice("item3", "Has goals", 1, 4),
 		},
-		Scoring: &questionnaires.Scoring{Scores: []questionnaires.Score{{ID: "total", Label: txt("total"), Method: "sum", MaxMissing: 1}}},
+		Scoring: &questionnaires.Scoring{Scores: []questionnaires.Score{{ID: "total", Label: txt("total"), Method: "sum", MaxMissing: 1, Prorate: true}}},
 	}
 	diary := &questionnaires.Questionnaire{
 		ID: "diary-note", Version: "1", Title: txt("Diary note"), Respondent: questionnaires.RoleConsumer, Subject: questionnaires.SubjectSelf,
@@ -243,9 +243,10 @@ func loadStudy(t *testing.T, st *store.Store) {
 	answer("BGO-C-0002", "BGO-C-0002", "hope", "baseline", baselineAt, true, "item1", "4", "item2", "1", "item3", "4")
 	answer("BGO-C-0002", "BGO-C-0002", "hope", "m12", m12At, true, "item1", "4", "item2", "1", "item3", "4")
 
-	// Clinician ratings. HoNOS 9 = not known counts as missing: 2 + 1
-	// prorated over 3 items is 4.5. OSL-K-0002 also started a baseline
-	// rating of OSL-C-0001: the completed one of OSL-K-0001 is used.
+	// Clinician ratings. HoNOS 9 = not known is left out of the total and
+	// not prorated (the standard rule): 2 + 1 = 3, from 2 rated items.
+	// OSL-K-0002 also started a baseline rating of OSL-C-0001: the
+	// completed one of OSL-K-0001 is used.
 	answer("OSL-C-0001", "OSL-K-0001", "honos", "baseline", baselineAt.Add(2*time.Hour), true, "h1", "2", "h2", "9", "h3", "1")
 	answer("OSL-C-0001", "OSL-K-0002", "honos", "baseline", baselineAt.Add(3*time.Hour), false, "h1", "3")
 	answer("OSL-C-0001", "OSL-K-0001", "honos", "m12", m12At.Add(2*time.Hour), true, "h1", "1", "h2", "1", "h3", "0")

@@ -152,7 +152,8 @@ func TestImportPaperAnswers(t *testing.T) {
 
 	long := mustPaper(t, env, "export", "--format", "long")
 	header, _, _ := strings.Cut(long, "\n")
-	if !strings.HasSuffix(header, ",answered_at,source") || strings.Count(long, ",paper\n") != 18 {
+	// source follows answered_at; then missing, empty for every answer here.
+	if !strings.HasSuffix(header, ",answered_at,source,missing") || strings.Count(long, ",paper,\n") != 18 {
 		t.Errorf("the long export does not mark the 18 answers as paper:\n%s", long)
 	}
 }

@@ -119,7 +119,7 @@ func TestExportLongWithCodebook(t *testing.T) {
 		t.Errorf("files %q, want %q (and no temporary files)", names, want)
 	}
 	rows := readCSVFile(t, filepath.Join(dir, "answers.csv"))
-	if want := []string{"participant", "respondent", "site", "questionnaire", "version", "timepoint", "item", "value", "answered_at", "source"}; !slices.Equal(rows[0], want) {
+	if want := []string{"participant", "respondent", "site", "questionnaire", "version", "timepoint", "item", "value", "answered_at", "source", "missing"}; !slices.Equal(rows[0], want) {
 		t.Errorf("header %q, want %q", rows[0], want)
 	}
 	if len(rows) != 25 {
@@ -148,14 +148,15 @@ func TestExportWideToStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := slices.Index(rows[0], "hope_total")
-	if col < 0 || len(rows) != 3 {
+	// One row for the participant, a column per timepoint.
+	from, to := slices.Index(rows[0], "hope_total_baseline"), slices.Index(rows[0], "hope_total_m12")
+	if from < 0 || to < 0 || len(rows) != 2 {
 		t.Fatalf("wide export: header %q, %d rows", rows[0], len(rows))
 	}
 	// Twelve items answered 2, then 3; items 3 and 6 are reversed (5 - x)
 	// per the contract: 10*2 + 2*3 = 26 and 10*3 + 2*2 = 34.
-	if rows[1][col] != "26" || rows[2][col] != "34" {
-		t.Errorf("hope_total %q and %q, want 26 and 34", rows[1][col], rows[2][col])
+	if rows[1][from] != "26" || rows[1][to] != "34" {
+		t.Errorf("hope_total at baseline and m12 %q and %q, want 26 and 34", rows[1][from], rows[1][to])
 	}
 	if audit := auditDetails(t, env, "export"); len(audit) != 1 || audit[0]["actor"] != "cli" || audit[0]["file"] != "-" {
 		t.Errorf("audit %v", audit)
@@ -416,7 +417,7 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text, item1 := slices.Index(rows[0], "imr_practice_imr_practice_7"), slices.Index(rows[0], "imr_practice_imr_practice_1")
+		text, item1 := slices.Index(rows[0], "imr_practice_7_baseline"), slices.Index(rows[0], "imr_practice_1_baseline")
 		if text < 0 || item1 < 0 || len(rows) != len(codes)+1 {
 			t.Fatalf("%s wide: header %q, %d rows", name, rows[0], len(rows))
 		}

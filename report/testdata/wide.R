@@ -6,87 +6,182 @@ d <- utils::read.csv("wide.csv", na.strings = "", check.names = FALSE,
     "participant" = "character",
     "site" = "character",
     "role" = "character",
-    "timepoint" = "character",
-    "hope_version" = "character",
-    "hope_item1" = "integer",
-    "hope_item2" = "integer",
-    "hope_item3" = "integer",
-    "hope_total" = "numeric",
-    "diary_note_version" = "character",
-    "diary_note_note" = "character",
-    "honos_respondent" = "character",
-    "honos_version" = "character",
-    "honos_h1" = "integer",
-    "honos_h2" = "integer",
-    "honos_h3" = "integer",
-    "honos_total" = "numeric",
-    "gaf_respondent" = "character",
-    "gaf_version" = "character",
-    "gaf_symptoms" = "integer",
-    "gaf_function" = "integer",
-    "gaf_symptoms_score" = "numeric",
-    "gaf_function_score" = "numeric",
-    "imr_practice_version" = "character",
-    "imr_practice_confidence" = "integer",
-    "imr_practice_future" = "integer",
-    "imr_practice_mean" = "numeric",
-    "imr_fidelity_version" = "character",
-    "imr_fidelity_f1" = "integer",
-    "imr_fidelity_f2" = "integer",
-    "imr_fidelity_f3" = "integer",
-    "imr_fidelity_mean" = "numeric",
-    "imr_fidelity_mean_band" = "character"
+    "hope_version_baseline" = "character",
+    "hope_item1_baseline" = "integer",
+    "hope_item2_baseline" = "integer",
+    "hope_item3_baseline" = "integer",
+    "hope_total_baseline" = "numeric",
+    "hope_total_n_baseline" = "integer",
+    "diary_note_version_baseline" = "character",
+    "diary_note_note_baseline" = "character",
+    "honos_rater_baseline" = "character",
+    "honos_version_baseline" = "character",
+    "honos_h1_baseline" = "integer",
+    "honos_h2_baseline" = "integer",
+    "honos_h3_baseline" = "integer",
+    "honos_total_baseline" = "numeric",
+    "honos_total_n_baseline" = "integer",
+    "gaf_rater_baseline" = "character",
+    "gaf_version_baseline" = "character",
+    "gaf_symptoms_baseline" = "integer",
+    "gaf_function_baseline" = "integer",
+    "gaf_symptoms_score_baseline" = "numeric",
+    "gaf_function_score_baseline" = "numeric",
+    "imr_practice_version_baseline" = "character",
+    "imr_practice_confidence_baseline" = "integer",
+    "imr_practice_future_baseline" = "integer",
+    "imr_practice_mean_baseline" = "numeric",
+    "hope_version_m12" = "character",
+    "hope_item1_m12" = "integer",
+    "hope_item2_m12" = "integer",
+    "hope_item3_m12" = "integer",
+    "hope_total_m12" = "numeric",
+    "hope_total_n_m12" = "integer",
+    "diary_note_version_m12" = "character",
+    "diary_note_note_m12" = "character",
+    "honos_rater_m12" = "character",
+    "honos_version_m12" = "character",
+    "honos_h1_m12" = "integer",
+    "honos_h2_m12" = "integer",
+    "honos_h3_m12" = "integer",
+    "honos_total_m12" = "numeric",
+    "honos_total_n_m12" = "integer",
+    "gaf_rater_m12" = "character",
+    "gaf_version_m12" = "character",
+    "gaf_symptoms_m12" = "integer",
+    "gaf_function_m12" = "integer",
+    "gaf_symptoms_score_m12" = "numeric",
+    "gaf_function_score_m12" = "numeric",
+    "imr_practice_version_m12" = "character",
+    "imr_practice_confidence_m12" = "integer",
+    "imr_practice_future_m12" = "integer",
+    "imr_practice_mean_m12" = "numeric",
+    "imr_fidelity_version_m12" = "character",
+    "imr_fidelity_f1_m12" = "integer",
+    "imr_fidelity_f2_m12" = "integer",
+    "imr_fidelity_f3_m12" = "integer",
+    "imr_fidelity_mean_m12" = "numeric",
+    "imr_fidelity_mean_band_m12" = "character"
   ))
 attr(d[["participant"]], "label") <- "Participant code (the subject of every rating in the row)"
 attr(d[["site"]], "label") <- "Site of the participant"
 attr(d[["site"]], "labels") <- stats::setNames(c("BGO", "OSL"), c("Bergen DPS", "Oslo DPS, Søndre"))
 attr(d[["role"]], "label") <- "Role of the participant"
-attr(d[["timepoint"]], "label") <- "Timepoint"
-attr(d[["timepoint"]], "labels") <- stats::setNames(c("baseline", "m12"), c("Baseline", "12-month follow-up"))
-attr(d[["hope_version"]], "label") <- "Hope index: version answered"
-attr(d[["hope_item1"]], "label") <- "Positive outlook"
-attr(d[["hope_item1"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L), c("Level 1", "Level 2", "Level 3", "Level 4"))
-attr(d[["hope_item2"]], "label") <- "Feels alone"
-attr(d[["hope_item2"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L), c("Level 1", "Level 2", "Level 3", "Level 4"))
-attr(d[["hope_item3"]], "label") <- "Has goals"
-attr(d[["hope_item3"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L), c("Level 1", "Level 2", "Level 3", "Level 4"))
-attr(d[["hope_total"]], "label") <- "Hope index: total (sum of items; at most 1 missing, prorated)"
-attr(d[["diary_note_version"]], "label") <- "Diary note: version answered"
-attr(d[["diary_note_note"]], "label") <- "What \"went well\", in your words"
-attr(d[["honos_respondent"]], "label") <- "HoNOS: code of the rater"
-attr(d[["honos_version"]], "label") <- "HoNOS: version answered"
-attr(d[["honos_h1"]], "label") <- "Overactive behaviour"
-attr(d[["honos_h1"]], "labels") <- stats::setNames(c(0L, 1L, 2L, 3L, 4L, 9L), c("Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Not known"))
-attr(d[["honos_h2"]], "label") <- "Self-injury"
-attr(d[["honos_h2"]], "labels") <- stats::setNames(c(0L, 1L, 2L, 3L, 4L, 9L), c("Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Not known"))
-attr(d[["honos_h3"]], "label") <- "Drinking or drug-taking"
-attr(d[["honos_h3"]], "labels") <- stats::setNames(c(0L, 1L, 2L, 3L, 4L, 9L), c("Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Not known"))
-attr(d[["honos_total"]], "label") <- "HoNOS: total (sum of items; at most 1 missing, prorated)"
-attr(d[["gaf_respondent"]], "label") <- "GAF: code of the rater"
-attr(d[["gaf_version"]], "label") <- "GAF: version answered"
-attr(d[["gaf_symptoms"]], "label") <- "Symptoms"
-attr(d[["gaf_function"]], "label") <- "Function"
-attr(d[["gaf_symptoms_score"]], "label") <- "GAF: symptoms (sum of items)"
-attr(d[["gaf_function_score"]], "label") <- "GAF: function (sum of items)"
-attr(d[["imr_practice_version"]], "label") <- "IMR practice: version answered"
-attr(d[["imr_practice_confidence"]], "label") <- "Confidence using IMR"
-attr(d[["imr_practice_confidence"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5"))
-attr(d[["imr_practice_future"]], "label") <- "Will use IMR"
-attr(d[["imr_practice_future"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5"))
-attr(d[["imr_practice_mean"]], "label") <- "IMR practice: mean (mean of items)"
-attr(d[["imr_fidelity_version"]], "label") <- "IMR fidelity: version answered"
-attr(d[["imr_fidelity_f1"]], "label") <- "Group size"
-attr(d[["imr_fidelity_f1"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5"))
-attr(d[["imr_fidelity_f2"]], "label") <- "Goal setting"
-attr(d[["imr_fidelity_f2"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5"))
-attr(d[["imr_fidelity_f3"]], "label") <- "Homework"
-attr(d[["imr_fidelity_f3"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5"))
-attr(d[["imr_fidelity_mean"]], "label") <- "IMR fidelity: mean (mean of items)"
-attr(d[["imr_fidelity_mean_band"]], "label") <- "IMR fidelity: mean: band"
-attr(d[["imr_fidelity_mean_band"]], "labels") <- stats::setNames(c("low", "moderate", "high"), c("Low (from 1)", "Moderate (from 3)", "High (from 4)"))
+attr(d[["hope_version_baseline"]], "label") <- "Hope index: version answered (Baseline)"
+attr(d[["hope_item1_baseline"]], "label") <- "Positive outlook (Baseline)"
+attr(d[["hope_item1_baseline"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["hope_item1_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["hope_item2_baseline"]], "label") <- "Feels alone (Baseline)"
+attr(d[["hope_item2_baseline"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["hope_item2_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["hope_item3_baseline"]], "label") <- "Has goals (Baseline)"
+attr(d[["hope_item3_baseline"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["hope_item3_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["hope_total_baseline"]], "label") <- "Hope index: total (sum of items; at most 1 missing, prorated: mean of those answered times the number of items) (Baseline)"
+attr(d[["hope_total_n_baseline"]], "label") <- "Hope index: total: number of items the score rests on (answered, not counting not known) (Baseline)"
+attr(d[["diary_note_version_baseline"]], "label") <- "Diary note: version answered (Baseline)"
+attr(d[["diary_note_note_baseline"]], "label") <- "What \"went well\", in your words (Baseline)"
+attr(d[["honos_rater_baseline"]], "label") <- "HoNOS: code of the clinician who rated (Baseline)"
+attr(d[["honos_version_baseline"]], "label") <- "HoNOS: version answered (Baseline)"
+attr(d[["honos_h1_baseline"]], "label") <- "Overactive behaviour (Baseline)"
+attr(d[["honos_h1_baseline"]], "labels") <- stats::setNames(c(0L, 1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["honos_h1_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["honos_h2_baseline"]], "label") <- "Self-injury (Baseline)"
+attr(d[["honos_h2_baseline"]], "labels") <- stats::setNames(c(0L, 1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["honos_h2_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["honos_h3_baseline"]], "label") <- "Drinking or drug-taking (Baseline)"
+attr(d[["honos_h3_baseline"]], "labels") <- stats::setNames(c(0L, 1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["honos_h3_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["honos_total_baseline"]], "label") <- "HoNOS: total (sum of items; code 9 (not known) left out; at most 1 missing, not prorated: the sum of those answered, their count beside it) (Baseline)"
+attr(d[["honos_total_n_baseline"]], "label") <- "HoNOS: total: number of items the score rests on (answered, not counting not known) (Baseline)"
+attr(d[["gaf_rater_baseline"]], "label") <- "GAF: code of the clinician who rated (Baseline)"
+attr(d[["gaf_version_baseline"]], "label") <- "GAF: version answered (Baseline)"
+attr(d[["gaf_symptoms_baseline"]], "label") <- "Symptoms (Baseline)"
+attr(d[["gaf_symptoms_baseline"]], "labels") <- stats::setNames(c(-91L, -92L, -93L, -94L), c("Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["gaf_symptoms_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["gaf_function_baseline"]], "label") <- "Function (Baseline)"
+attr(d[["gaf_function_baseline"]], "labels") <- stats::setNames(c(-91L, -92L, -93L, -94L), c("Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["gaf_function_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["gaf_symptoms_score_baseline"]], "label") <- "GAF: symptoms (sum of items; none missing) (Baseline)"
+attr(d[["gaf_function_score_baseline"]], "label") <- "GAF: function (sum of items; none missing) (Baseline)"
+attr(d[["imr_practice_version_baseline"]], "label") <- "IMR practice: version answered (Baseline)"
+attr(d[["imr_practice_confidence_baseline"]], "label") <- "Confidence using IMR (Baseline)"
+attr(d[["imr_practice_confidence_baseline"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["imr_practice_confidence_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["imr_practice_future_baseline"]], "label") <- "Will use IMR (Baseline)"
+attr(d[["imr_practice_future_baseline"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["imr_practice_future_baseline"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["imr_practice_mean_baseline"]], "label") <- "IMR practice: mean (mean of items; none missing) (Baseline)"
+attr(d[["hope_version_m12"]], "label") <- "Hope index: version answered (12-month follow-up)"
+attr(d[["hope_item1_m12"]], "label") <- "Positive outlook (12-month follow-up)"
+attr(d[["hope_item1_m12"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["hope_item1_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["hope_item2_m12"]], "label") <- "Feels alone (12-month follow-up)"
+attr(d[["hope_item2_m12"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["hope_item2_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["hope_item3_m12"]], "label") <- "Has goals (12-month follow-up)"
+attr(d[["hope_item3_m12"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["hope_item3_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["hope_total_m12"]], "label") <- "Hope index: total (sum of items; at most 1 missing, prorated: mean of those answered times the number of items) (12-month follow-up)"
+attr(d[["hope_total_n_m12"]], "label") <- "Hope index: total: number of items the score rests on (answered, not counting not known) (12-month follow-up)"
+attr(d[["diary_note_version_m12"]], "label") <- "Diary note: version answered (12-month follow-up)"
+attr(d[["diary_note_note_m12"]], "label") <- "What \"went well\", in your words (12-month follow-up)"
+attr(d[["honos_rater_m12"]], "label") <- "HoNOS: code of the clinician who rated (12-month follow-up)"
+attr(d[["honos_version_m12"]], "label") <- "HoNOS: version answered (12-month follow-up)"
+attr(d[["honos_h1_m12"]], "label") <- "Overactive behaviour (12-month follow-up)"
+attr(d[["honos_h1_m12"]], "labels") <- stats::setNames(c(0L, 1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["honos_h1_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["honos_h2_m12"]], "label") <- "Self-injury (12-month follow-up)"
+attr(d[["honos_h2_m12"]], "labels") <- stats::setNames(c(0L, 1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["honos_h2_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["honos_h3_m12"]], "label") <- "Drinking or drug-taking (12-month follow-up)"
+attr(d[["honos_h3_m12"]], "labels") <- stats::setNames(c(0L, 1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["honos_h3_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["honos_total_m12"]], "label") <- "HoNOS: total (sum of items; code 9 (not known) left out; at most 1 missing, not prorated: the sum of those answered, their count beside it) (12-month follow-up)"
+attr(d[["honos_total_n_m12"]], "label") <- "HoNOS: total: number of items the score rests on (answered, not counting not known) (12-month follow-up)"
+attr(d[["gaf_rater_m12"]], "label") <- "GAF: code of the clinician who rated (12-month follow-up)"
+attr(d[["gaf_version_m12"]], "label") <- "GAF: version answered (12-month follow-up)"
+attr(d[["gaf_symptoms_m12"]], "label") <- "Symptoms (12-month follow-up)"
+attr(d[["gaf_symptoms_m12"]], "labels") <- stats::setNames(c(-91L, -92L, -93L, -94L), c("Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["gaf_symptoms_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["gaf_function_m12"]], "label") <- "Function (12-month follow-up)"
+attr(d[["gaf_function_m12"]], "labels") <- stats::setNames(c(-91L, -92L, -93L, -94L), c("Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["gaf_function_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["gaf_symptoms_score_m12"]], "label") <- "GAF: symptoms (sum of items; none missing) (12-month follow-up)"
+attr(d[["gaf_function_score_m12"]], "label") <- "GAF: function (sum of items; none missing) (12-month follow-up)"
+attr(d[["imr_practice_version_m12"]], "label") <- "IMR practice: version answered (12-month follow-up)"
+attr(d[["imr_practice_confidence_m12"]], "label") <- "Confidence using IMR (12-month follow-up)"
+attr(d[["imr_practice_confidence_m12"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["imr_practice_confidence_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["imr_practice_future_m12"]], "label") <- "Will use IMR (12-month follow-up)"
+attr(d[["imr_practice_future_m12"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["imr_practice_future_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["imr_practice_mean_m12"]], "label") <- "IMR practice: mean (mean of items; none missing) (12-month follow-up)"
+attr(d[["imr_fidelity_version_m12"]], "label") <- "IMR fidelity: version answered (12-month follow-up)"
+attr(d[["imr_fidelity_f1_m12"]], "label") <- "Group size (12-month follow-up)"
+attr(d[["imr_fidelity_f1_m12"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["imr_fidelity_f1_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["imr_fidelity_f2_m12"]], "label") <- "Goal setting (12-month follow-up)"
+attr(d[["imr_fidelity_f2_m12"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["imr_fidelity_f2_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["imr_fidelity_f3_m12"]], "label") <- "Homework (12-month follow-up)"
+attr(d[["imr_fidelity_f3_m12"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, 5L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))
+attr(d[["imr_fidelity_f3_m12"]], "na_values") <- c(-91L, -92L, -93L, -94L)
+attr(d[["imr_fidelity_mean_m12"]], "label") <- "IMR fidelity: mean (mean of items; none missing) (12-month follow-up)"
+attr(d[["imr_fidelity_mean_band_m12"]], "label") <- "IMR fidelity: mean: band (12-month follow-up)"
+attr(d[["imr_fidelity_mean_band_m12"]], "labels") <- stats::setNames(c("low", "moderate", "high"), c("Low (from 1)", "Moderate (from 3)", "High (from 4)"))
 if (requireNamespace("haven", quietly = TRUE)) {
   d[] <- lapply(d, function(x) {
     if (is.null(attr(x, "labels"))) return(x)
+    if (!is.null(attr(x, "na_values"))) {
+      return(haven::labelled_spss(x, labels = attr(x, "labels"),
+        na_values = attr(x, "na_values"), label = attr(x, "label")))
+    }
     haven::labelled(x, labels = attr(x, "labels"), label = attr(x, "label"))
+  })
+} else {
+  d[] <- lapply(d, function(x) {
+    if (!is.null(attr(x, "na_values"))) x[x %in% attr(x, "na_values")] <- NA
+    x
   })
 }

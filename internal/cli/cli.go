@@ -39,6 +39,7 @@ type CLI struct {
 	Questionnaires QuestionnairesCmd `cmd:"" help:"List, lint and show questionnaire definitions."`
 	Demo           DemoCmd           `cmd:"" help:"Try the bot in the terminal against a built-in Telegram look-alike."`
 	Desk           DeskCmd           `cmd:"" help:"The coordinators' web desk: login links and study-wide access."`
+	Rehearse       RehearseCmd       `cmd:"" help:"Dry-run the study in a database of its own: a simulated cohort through the real bot and a year of reminders, written out as exports, codebooks, report and reminders log."`
 }
 
 // App is what every subcommand runs with: the process's streams and

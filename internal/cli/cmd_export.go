@@ -2,11 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,12 +19,14 @@ import (
 	"github.com/imrbot/imrbot/store"
 )
 
-// ExportCmd is `imrbot export --format long|wide [--out FILE] [--codebook FILE] [--raw]`.
+// ExportCmd is `imrbot export --format long|wide|redcap|fhir [--out FILE]
+// [--codebook FILE] [--dictionary FILE] [--raw]`.
 type ExportCmd struct {
-	Format   string `required:"" enum:"long,wide" help:"long: one row per current answer; wide: one row per participant and timepoint, with scores."`
-	Out      string `placeholder:"FILE" help:"Write the CSV to FILE (default: standard output)."`
-	Codebook string `placeholder:"FILE" help:"Also write the codebook CSV to FILE, and R, SPSS and Stata syntax that loads the export with its labels beside it (FILE without .csv, plus .R, .sps and .do). Needs --out."`
-	Raw      bool   `help:"Write every cell as typed. By default text that begins with =, +, -, @, a tab or a carriage return gets a ' in front, so a spreadsheet cannot run it as a formula; use --raw only for files that statistics software, not a spreadsheet, opens."`
+	Format     string `required:"" enum:"long,wide,redcap,fhir" help:"long: one row per current answer; wide: one row per participant and timepoint, with scores; redcap: REDCap's flat import file for a longitudinal project; fhir: an R4 Bundle of QuestionnaireResponses (JSON)."`
+	Out        string `placeholder:"FILE" help:"Write the export to FILE (default: standard output)."`
+	Codebook   string `placeholder:"FILE" help:"Also write the codebook CSV to FILE, and R, SPSS and Stata syntax that loads the export with its labels beside it (FILE without .csv, plus .R, .sps and .do). Needs --out; long and wide only."`
+	Dictionary string `placeholder:"FILE" help:"With --format redcap: also write the REDCap data dictionary to FILE, and beside it (FILE without .csv, plus _arms.csv, _events.csv, _mapping.csv and _dags.csv) the arms, events, instrument-event mapping and data access groups to set the project up with."`
+	Raw        bool   `help:"Write every cell as typed. By default text that begins with =, +, -, @, a tab or a carriage return gets a ' in front, so a spreadsheet cannot run it as a formula; use --raw only for files that statistics software, not a spreadsheet, opens."`
 }
 
 // Run writes the export. Every file is written to a temporary file beside
@@ -32,6 +37,9 @@ func (c *ExportCmd) Run(app *App) error {
 	paths, err := c.paths()
 	if err != nil {
 		return err
+	}
+	if c.Format == "redcap" || c.Format == "fhir" {
+		return c.runInterop(app)
 	}
 	cat, st, data, err := app.studyData()
 	if err != nil {
@@ -110,6 +118,12 @@ type exportPaths struct{ codebook, r, sps, do string }
 // paths checks the flags before anything is read or written.
 func (c *ExportCmd) paths() (exportPaths, error) {
 	var p exportPaths
+	if c.Dictionary != "" && c.Format != "redcap" {
+		return p, Usagef("--dictionary goes with --format redcap")
+	}
+	if c.Codebook != "" && (c.Format == "redcap" || c.Format == "fhir") {
+		return p, Usagef("--codebook goes with --format long or wide; REDCap's dictionary is --dictionary")
+	}
 	if c.Codebook == "" {
 		return p, checkOutPath("--out", c.Out)
 	}
@@ -231,4 +245,110 @@ func (a *App) studyData() (*questionnaires.Catalog, *store.Store, *store.ExportD
 		return nil, nil, nil, err
 	}
 	return cat, st, data, nil
+}
+
+// redcapSideFiles are the set-up files written beside the REDCap data
+// dictionary, by suffix, in the order a project is set up with them.
+var redcapSideFiles = []string{"_arms.csv", "_events.csv", "_mapping.csv", "_dags.csv"}
+
+// runInterop writes the REDCap or FHIR export, by the same rules as the
+// others: every file complete and the export audited before any is in
+// place.
+func (c *ExportCmd) runInterop(app *App) error {
+	files := map[string]string{"--out": c.Out}
+	if c.Dictionary != "" {
+		base := strings.TrimSuffix(c.Dictionary, ".csv")
+		files["--dictionary"] = c.Dictionary
+		for _, s := range redcapSideFiles {
+			files["--dictionary ("+strings.TrimPrefix(strings.TrimSuffix(s, ".csv"), "_")+")"] = base + s
+		}
+	}
+	seen := map[string]string{}
+	for _, flag := range slices.Sorted(maps.Keys(files)) {
+		path := files[flag]
+		if path == "" {
+			continue
+		}
+		if err := checkOutPath(flag, path); err != nil {
+			return err
+		}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return Usagef("%s %q: %v", flag, path, err)
+		}
+		if other, ok := seen[abs]; ok {
+			return Usagef("%s and %s would both write %s", other, flag, path)
+		}
+		seen[abs] = flag
+	}
+	cat, st, data, err := app.studyData()
+	if err != nil {
+		return err
+	}
+	var main []byte
+	var warnings []string
+	var out pendingFiles
+	defer out.discard()
+	detail := map[string]any{"format": c.Format, "file": orStdout(c.Out), "at": app.Now().UTC().Format(time.RFC3339)}
+	if c.Format == "fhir" {
+		if main, warnings, err = studyreport.FHIRBundle(data, cat, app.Now()); err != nil {
+			return err
+		}
+	} else {
+		x, err := studyreport.REDCap(data, cat)
+		if err != nil {
+			return err
+		}
+		warnings = x.Warnings
+		detail["rows"] = len(x.Data) - 1
+		if main, err = csvBytes(x.Data); err != nil {
+			return err
+		}
+		if c.Dictionary != "" {
+			detail["dictionary"] = c.Dictionary
+			base := strings.TrimSuffix(c.Dictionary, ".csv")
+			for path, rows := range map[string][][]string{
+				c.Dictionary: x.Dictionary, base + "_arms.csv": x.Arms, base + "_events.csv": x.Events,
+				base + "_mapping.csv": x.Mapping, base + "_dags.csv": x.DAGs,
+			} {
+				b, err := csvBytes(rows)
+				if err != nil {
+					return err
+				}
+				if err := out.add(path, b); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if c.Out != "" {
+		if err := out.add(c.Out, main); err != nil {
+			return err
+		}
+	}
+	if err := st.Audit(app.Context, cliActor(app), "export", nil, detail); err != nil {
+		return err
+	}
+	if c.Out == "" {
+		if _, err := app.Stdout.Write(main); err != nil {
+			return fmt.Errorf("write export: %w", err)
+		}
+	} else if err := out.commit(); err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(app.Stderr, "imrbot: warning: %s\n", w)
+	}
+	return nil
+}
+
+// csvBytes writes rows as CSV as typed: REDCap imports values as they
+// are, so nothing is guarded against spreadsheets here.
+func csvBytes(rows [][]string) ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if err := w.WriteAll(rows); err != nil {
+		return nil, fmt.Errorf("write CSV: %w", err)
+	}
+	return b.Bytes(), nil
 }

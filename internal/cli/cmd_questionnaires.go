@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/imrbot/imrbot/questionnaires"
+	studyreport "github.com/imrbot/imrbot/report"
 )
 
 // QuestionnairesCmd is `imrbot questionnaires ...`: what a coordinator uses to
@@ -16,7 +19,9 @@ import (
 type QuestionnairesCmd struct {
 	List QuestionnairesListCmd `cmd:"" help:"List the study's questionnaires: id, version, respondent, title and wording (placeholder or validated)."`
 	Lint QuestionnairesLintCmd `cmd:"" help:"Check definition files; print every problem as file:line: message."`
-	Show QuestionnairesShowCmd `cmd:"" help:"Print one questionnaire, as text or as JSON."`
+	Show QuestionnairesShowCmd `cmd:"" help:"Print one questionnaire, as text, as JSON or as an R4 FHIR Questionnaire."`
+
+	ImportRedcap QuestionnairesImportRedcapCmd `cmd:"" name:"import-redcap" help:"Turn a REDCap data dictionary into definition files, one per form; what has no equivalent is reported by line."`
 }
 
 // QuestionnairesListCmd is `imrbot questionnaires list`.
@@ -73,6 +78,7 @@ func (c *QuestionnairesLintCmd) Run(app *App) error {
 type QuestionnairesShowCmd struct {
 	ID   string `arg:"" name:"id" help:"Questionnaire id, e.g. hope."`
 	JSON bool   `name:"json" help:"Print the definition as one JSON object."`
+	FHIR bool   `name:"fhir" help:"Print the definition as an R4 FHIR Questionnaire (JSON)."`
 }
 
 // Run prints the questionnaire.
@@ -85,6 +91,19 @@ func (c *QuestionnairesShowCmd) Run(app *App) error {
 	if !ok {
 		return UsageError{Err: fmt.Errorf("unknown questionnaire %q; known: %s",
 			c.ID, strings.Join(slices.Sorted(maps.Keys(cat.Questionnaires)), ", "))}
+	}
+	if c.FHIR && c.JSON {
+		return Usagef("--json and --fhir: choose one")
+	}
+	if c.FHIR {
+		b, err := studyreport.FHIRQuestionnaire(q)
+		if err != nil {
+			return err
+		}
+		if _, err := app.Stdout.Write(b); err != nil {
+			return fmt.Errorf("questionnaires show: %w", err)
+		}
+		return nil
 	}
 	if c.JSON {
 		enc := json.NewEncoder(app.Stdout)
@@ -203,4 +222,56 @@ func writeQuestionnaire(w io.Writer, q *questionnaires.Questionnaire) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// QuestionnairesImportRedcapCmd is `imrbot questionnaires import-redcap
+// DICT.csv --out DIR`.
+type QuestionnairesImportRedcapCmd struct {
+	Dictionary string `arg:"" name:"dictionary" help:"A REDCap data dictionary (CSV), e.g. an instrument from REDCap's shared library or one imrbot export --format redcap wrote."`
+	Out        string `required:"" placeholder:"DIR" help:"Write <id>.yaml for each form into DIR (created if missing; existing files are never overwritten)."`
+	Lang       string `default:"en" enum:"en,nb" help:"Language of the dictionary's labels."`
+}
+
+// Run writes the definitions and prints one line per thing left out or
+// defaulted, as file:line: message. Bad input writes nothing.
+func (c *QuestionnairesImportRedcapCmd) Run(app *App) error {
+	f, err := os.Open(c.Dictionary)
+	if err != nil {
+		return UsageError{Err: err}
+	}
+	defer f.Close()
+	im, err := questionnaires.ImportRedcap(c.Dictionary, f, c.Lang)
+	if err != nil {
+		return UsageError{Err: err}
+	}
+	if info, err := os.Stat(c.Out); err == nil && !info.IsDir() {
+		return Usagef("--out %q is a file; name a folder", c.Out)
+	}
+	for _, d := range im.Files {
+		if _, err := os.Stat(filepath.Join(c.Out, d.Name)); err == nil {
+			return Usagef("%s already exists; move it away or choose another --out", filepath.Join(c.Out, d.Name))
+		}
+	}
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
+		return fmt.Errorf("questionnaires import-redcap: %w", err)
+	}
+	var out pendingFiles
+	defer out.discard()
+	for _, d := range im.Files {
+		if err := out.add(filepath.Join(c.Out, d.Name), d.Data); err != nil {
+			return err
+		}
+	}
+	if err := out.commit(); err != nil {
+		return err
+	}
+	for _, n := range im.Notes {
+		fmt.Fprintf(app.Stderr, "imrbot: note: %s\n", n)
+	}
+	for _, d := range im.Files {
+		if _, err := fmt.Fprintln(app.Stdout, filepath.Join(c.Out, d.Name)); err != nil {
+			return fmt.Errorf("questionnaires import-redcap: %w", err)
+		}
+	}
+	return nil
 }

@@ -169,8 +169,8 @@ var chatMessages = map[MsgID]questionnaires.Text{
 		"nb": "Kommandoer:\n/rate - brukerne du fortsatt skal vurdere\n/rate KODE - vurder én bruker\n/resume - fortsett der du slapp\n/back - gå til forrige spørsmål\n/skip - hopp over et spørsmål som kan hoppes over\n/language - bytt språk\n/withdraw - trekk deg fra studien\n/help - denne hjelpen",
 	},
 	msgHelpCoordinator: {
-		"en": "Coordinator commands:\n/due - open and overdue follow-ups\n/remind CODE - remind one participant now\n/remind due - remind everyone who is due\n/status - completion per site and timepoint\n/resume - answer your site's fidelity ratings when they are open\n/language - change the language\n/help - this help",
-		"nb": "Koordinatorkommandoer:\n/due - åpne og forsinkede oppfølginger\n/remind KODE - påminn én deltaker nå\n/remind due - påminn alle som skal svare\n/status - fullføring per enhet og tidspunkt\n/resume - svar på enhetens troskapsvurderinger når de er åpne\n/language - bytt språk\n/help - denne hjelpen",
+		"en": "Coordinator commands:\n/due - open and overdue follow-ups\n/remind CODE - remind one participant now\n/remind due - remind everyone who is due\n/status - completion per site and timepoint\n/desk - a link to the desk (works once, for 10 minutes)\n/resume - answer your site's fidelity ratings when they are open\n/language - change the language\n/help - this help",
+		"nb": "Koordinatorkommandoer:\n/due - åpne og forsinkede oppfølginger\n/remind KODE - påminn én deltaker nå\n/remind due - påminn alle som skal svare\n/status - fullføring per enhet og tidspunkt\n/desk - en lenke til skrivebordet (virker én gang, i 10 minutter)\n/resume - svar på enhetens troskapsvurderinger når de er åpne\n/language - bytt språk\n/help - denne hjelpen",
 	},
 	msgUnknownCommand: {
 		"en": "I do not know that command.",

@@ -121,7 +121,7 @@ func (r *reader) options(n *yaml.Node, what string) []Option {
 
 func (r *reader) item(n *yaml.Node, sets map[string][]Option) Item {
 	f := r.mapping(n, "item", "id", "type", "text", "options", "min", "max",
-		"optional", "show_if", "reverse")
+		"optional", "show_if", "reverse", "missing")
 	it := Item{Line: n.Line, lines: lineMap(f)}
 	it.ID = r.str(f["id"].val, "item id")
 	what := "item " + it.ID
@@ -151,6 +151,7 @@ func (r *reader) item(n *yaml.Node, sets map[string][]Option) Item {
 	}
 	it.Optional = r.boolean(f["optional"].val, what+": optional")
 	it.Reverse = r.boolean(f["reverse"].val, what+": reverse")
+	it.Missing = r.ints(f["missing"].val, what+": missing")
 	if e, ok := f["show_if"]; ok && !isNull(e.val) {
 		cf := r.mapping(e.val, what+": show_if", "item", "in")
 		it.ShowIf = &Condition{

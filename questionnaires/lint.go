@@ -56,11 +56,11 @@ func (l *linter) id(line int, what, id string) {
 }
 
 func validRole(r Role) bool {
-	return r == RoleConsumer || r == RoleClinician || r == RoleCoordinator
+	return slices.Contains(Roles, r)
 }
 
 func validSubject(s Subject) bool {
-	return s == SubjectSelf || s == SubjectConsumer || s == SubjectSite
+	return slices.Contains(Subjects, s)
 }
 
 // lintCatalog checks every questionnaire and the protocol against them.
@@ -86,10 +86,10 @@ func lintQuestionnaire(q *Questionnaire) []Problem {
 	l.text(q.lineOf("intro"), "intro", q.Intro, true)
 	l.text(q.lineOf("recall"), "recall", q.Recall, false)
 	if !validRole(q.Respondent) {
-		l.errorf(q.lineOf("respondent"), "respondent must be consumer, clinician or coordinator, not %q", q.Respondent)
+		l.errorf(q.lineOf("respondent"), "respondent must be %s, not %q", roleList, q.Respondent)
 	}
 	if !validSubject(q.Subject) {
-		l.errorf(q.lineOf("subject"), "subject must be self, consumer or site, not %q", q.Subject)
+		l.errorf(q.lineOf("subject"), "subject must be %s, not %q", subjectList, q.Subject)
 	}
 	if len(q.Items) == 0 {
 		l.errorf(q.lineOf("items"), "the questionnaire has no items")
@@ -163,12 +163,13 @@ func (l *linter) item(it *Item, what string, excluded map[int]bool) {
 			l.errorf(it.lineOf("options"), "%s: an integer item has no options", what)
 		}
 	case TypeText:
-		if len(it.Options) > 0 || it.OptionSet != "" || it.Min != nil || it.Max != nil || it.Reverse {
-			l.errorf(it.Line, "%s: a text item takes no options, min, max or reverse", what)
+		if len(it.Options) > 0 || it.OptionSet != "" || it.Min != nil || it.Max != nil || it.Reverse || len(it.Missing) > 0 {
+			l.errorf(it.Line, "%s: a text item takes no options, min, max, reverse or missing", what)
 		}
 	default:
 		l.errorf(it.lineOf("type"), "%s: type must be choice, integer or text, not %q", what, it.Type)
 	}
+	l.missing(it, what, excluded)
 }
 
 func rangeText(lo, hi *int) string {
@@ -313,10 +314,10 @@ func lintProtocol(p *Protocol, qs map[string]*Questionnaire) []Problem {
 	for _, b := range p.Batteries {
 		what := fmt.Sprintf("battery %s/%s", b.Role, b.Subject)
 		if !validRole(b.Role) {
-			l.errorf(b.Line, "%s: role must be consumer, clinician or coordinator", what)
+			l.errorf(b.Line, "%s: role must be %s", what, roleList)
 		}
 		if !validSubject(b.Subject) {
-			l.errorf(b.Line, "%s: subject must be self, consumer or site", what)
+			l.errorf(b.Line, "%s: subject must be %s", what, subjectList)
 		}
 		if len(b.Timepoints) == 0 || len(b.Questionnaires) == 0 {
 			l.errorf(b.Line, "%s: needs timepoints and questionnaires", what)
@@ -333,7 +334,7 @@ func lintProtocol(p *Protocol, qs map[string]*Questionnaire) []Problem {
 				continue
 			}
 			valid := validRole(q.Respondent) && validSubject(q.Subject) // else reported in its own file
-			if valid && (q.Respondent != b.Role || q.Subject != b.Subject) {
+			if valid && !mayAnswer(b.Role, q) || valid && q.Subject != b.Subject {
 				l.errorf(b.Line, "%s: questionnaire %s is answered by %s about %s", what, id, q.Respondent, q.Subject)
 			}
 			for _, tp := range b.Timepoints {
@@ -346,4 +347,28 @@ func lintProtocol(p *Protocol, qs map[string]*Questionnaire) []Problem {
 		}
 	}
 	return l.problems
+}
+
+// missing checks an item's missing answers: each one an answer the item
+// takes, and at least one answer left that is a rating.
+func (l *linter) missing(it *Item, what string, excluded map[int]bool) {
+	if len(it.Missing) == 0 || it.Type == TypeText {
+		return
+	}
+	line := it.lineOf("missing")
+	seen := map[int]bool{}
+	for _, code := range it.Missing {
+		switch {
+		case seen[code]:
+			l.errorf(line, "%s: missing code %d is listed twice", what, code)
+		case it.Type == TypeChoice && !it.hasOption(code):
+			l.errorf(line, "%s: missing code %d is not an option", what, code)
+		case it.Type == TypeInteger && (it.Min != nil && code < *it.Min || it.Max != nil && code > *it.Max):
+			l.errorf(line, "%s: missing code %d is outside min..max (%s): a missing answer must be one the item takes", what, code, rangeText(it.Min, it.Max))
+		}
+		seen[code] = true
+	}
+	if _, _, ok := it.scoreRange(excluded); !ok && it.Type == TypeInteger {
+		l.errorf(line, "%s: every answer is a missing code", what)
+	}
 }

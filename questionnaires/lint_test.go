@@ -26,7 +26,7 @@ func TestLintFixtures(t *testing.T) {
 			`broken.yaml:43: item b_6: show_if names unknown item "nobody"`,
 			`broken.yaml:48: item b_7: show_if code 7 is not an option of item b_5`,
 			`broken.yaml:49: item b_7: reverse must be true or false, not "yes please"`,
-			`broken.yaml:53: item: unknown key "optinal" (known keys: id, type, text, options, min, max, optional, show_if, reverse)`,
+			`broken.yaml:53: item: unknown key "optinal" (known keys: id, type, text, options, min, max, optional, show_if, reverse, missing)`,
 			`broken.yaml:56: score total: unknown item "b_9"`,
 			`broken.yaml:62: score total: band high starts at 2, above the highest possible score 1`,
 			`broken.yaml:62: score total: the lowest band starts at 2, above the lowest possible score 0`,
@@ -49,8 +49,8 @@ func TestLintFixtures(t *testing.T) {
 			`a.yaml:1: wording must be "placeholder" or "validated", not ""`,
 			`a.yaml:1: title is missing`,
 			`a.yaml:1: intro is missing`,
-			`a.yaml:1: respondent must be consumer, clinician or coordinator, not ""`,
-			`a.yaml:1: subject must be self, consumer or site, not ""`,
+			`a.yaml:1: respondent must be consumer, clinician, coordinator or assessor, not ""`,
+			`a.yaml:1: subject must be self, consumer, site or clinician, not ""`,
 			`a.yaml:1: the questionnaire has no items`,
 			`b.yaml:1: duplicate questionnaire id "goi" (also in testdata/lint/duplicate/a.yaml:1)`,
 		}},
@@ -92,7 +92,7 @@ subject: self
     type: text
     text: {en: A, nb: A}
     options: [{code: 1, label: {en: A, nb: A}}]
-`, "x.yaml:9: item a: a text item takes no options, min, max or reverse"},
+`, "x.yaml:9: item a: a text item takes no options, min, max, reverse or missing"},
 		{"unknown type", `items:
   - id: a
     type: slider
@@ -157,6 +157,29 @@ scoring:
   - {id: a, type: integer, min: 1, max: 3, text: &t {en: A, nb: A}}
   - {id: b, type: integer, min: 1, max: 3, text: *t}
 `, "x.yaml:9: item a: text: YAML anchors (&name) are not supported; use option_sets to share options"},
+		{"missing code outside the range", `items:
+  - {id: a, type: integer, min: 1, max: 100, missing: [0], text: {en: A, nb: A}}
+`, "x.yaml:9: item a: missing code 0 is outside min..max (1..100): a missing answer must be one the item takes"},
+		{"missing code not an option", `items:
+  - id: a
+    type: choice
+    text: {en: A, nb: A}
+    options: [{code: 1, label: {en: A, nb: A}}, {code: 2, label: {en: B, nb: B}}]
+    missing: [9, 1, 1]
+`, "x.yaml:13: item a: missing code 9 is not an option"},
+		{"missing code twice", `items:
+  - id: a
+    type: choice
+    text: {en: A, nb: A}
+    options: [{code: 1, label: {en: A, nb: A}}, {code: 2, label: {en: B, nb: B}}]
+    missing: [1, 1]
+`, "x.yaml:13: item a: missing code 1 is listed twice"},
+		{"every answer missing", `items:
+  - {id: a, type: integer, min: 0, max: 1, missing: [0, 1], text: {en: A, nb: A}}
+`, "x.yaml:9: item a: every answer is a missing code"},
+		{"missing on a text item", `items:
+  - {id: a, type: text, missing: [0], text: {en: A, nb: A}}
+`, "x.yaml:9: item a: a text item takes no options, min, max, reverse or missing"},
 		{"two documents", "items: []\n---\nid: y\n", "x.yaml:9: one definition per file: a second YAML document starts here"},
 		{"not utf-8", "items:\n  - id: \xff\n", "x.yaml:9: file is not valid UTF-8 text or contains control characters"},
 	}

@@ -39,10 +39,13 @@ func TestDefaultStructure(t *testing.T) {
 		{"imrs-consumer", RoleConsumer, SubjectSelf, 15, 1, 5, nil, nil},
 		{"imrs-clinician", RoleClinician, SubjectConsumer, 15, 1, 5, nil, nil},
 		{"hope", RoleConsumer, SubjectSelf, 12, 1, 4, []string{"hope_3", "hope_6"}, nil},
-		{"honos", RoleClinician, SubjectConsumer, 12, 0, 4, nil, []int{9}},
+		// HoNOS: 12 rated items and item 8's problem type (A-J, unscored).
+		{"honos", RoleClinician, SubjectConsumer, 13, 0, 10, nil, []int{9}},
 		{"gaf", RoleClinician, SubjectConsumer, 2, 1, 100, nil, nil},
 		{"imr-fidelity", RoleCoordinator, SubjectSite, 13, 1, 5, nil, nil},
-		{"goi", RoleCoordinator, SubjectSite, 12, 1, 5, nil, nil},
+		// GOI: G1-G12 scored, G13-G14 optional.
+		{"goi", RoleCoordinator, SubjectSite, 14, 1, 5, nil, nil},
+		{"it-is", RoleAssessor, SubjectClinician, 13, 1, 5, nil, nil},
 		{"imr-practice", RoleClinician, SubjectSelf, 7, 1, 5, nil, nil},
 		{"symptoms", RoleConsumer, SubjectSelf, 10, 1, 4, nil, nil},
 		{"qol", RoleConsumer, SubjectSelf, 13, 0, 7, nil, nil},
@@ -88,17 +91,35 @@ func TestDefaultStructure(t *testing.T) {
 	}
 	for _, id := range []string{"gaf_symptoms", "gaf_function"} {
 		it, _, ok := c.Questionnaires["gaf"].Item(id)
-		if !ok || it.Type != TypeInteger || *it.Min != 1 || *it.Max != 100 {
+		// 0 is insufficient information: an answer, and missing in scores.
+		if !ok || it.Type != TypeInteger || *it.Min != 0 || *it.Max != 100 || !slices.Equal(it.Missing, []int{0}) {
 			t.Errorf("gaf: item %s is %+v", id, it)
 		}
 	}
-	for _, it := range c.Questionnaires["honos"].Items {
+	honos := c.Questionnaires["honos"]
+	for _, it := range honos.Items {
 		var codes []int
 		for _, o := range it.Options {
 			codes = append(codes, o.Code)
 		}
-		if !slices.Equal(codes, []int{0, 1, 2, 3, 4, 9}) {
-			t.Errorf("honos %s: codes %v", it.ID, codes)
+		want := []int{0, 1, 2, 3, 4, 9}
+		if it.ID == "honos_8_type" {
+			want = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+		}
+		if !slices.Equal(codes, want) {
+			t.Errorf("honos %s: codes %v, want %v", it.ID, codes, want)
+		}
+	}
+	// Item 8's type follows item 8, asked only when a problem was rated.
+	typ, at, ok := honos.Item("honos_8_type")
+	if _, at8, _ := honos.Item("honos_8"); !ok || at != at8+1 || typ.ShowIf == nil || typ.ShowIf.Item != "honos_8" ||
+		!slices.Equal(typ.ShowIf.In, []int{1, 2, 3, 4}) {
+		t.Errorf("honos_8_type: %+v at %d", typ, at)
+	}
+	goi := c.Questionnaires["goi"]
+	for _, it := range goi.Items {
+		if want := it.ID == "goi_13" || it.ID == "goi_14"; it.Optional != want {
+			t.Errorf("goi %s: optional %v, want %v", it.ID, it.Optional, want)
 		}
 	}
 }
@@ -128,6 +149,10 @@ func TestDefaultProtocol(t *testing.T) {
 		{RoleClinician, SubjectSelf, "m12", []string{"imr-practice"}},
 		{RoleCoordinator, SubjectSite, "baseline", nil},
 		{RoleCoordinator, SubjectSite, "m12", []string{"imr-fidelity", "goi"}},
+		{RoleAssessor, SubjectSite, "baseline", nil},
+		{RoleAssessor, SubjectSite, "m12", []string{"imr-fidelity", "goi"}},
+		{RoleAssessor, SubjectClinician, "m12", []string{"it-is"}},
+		{RoleAssessor, SubjectSelf, "m12", nil},
 		{RoleConsumer, SubjectSelf, "m6", nil},
 	}
 	for _, tt := range tests {

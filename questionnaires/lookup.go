@@ -1,5 +1,7 @@
 package questionnaires
 
+import "slices"
+
 // Item returns the item with id and its position in presentation order.
 func (q *Questionnaire) Item(id string) (*Item, int, bool) {
 	i := q.index(id)
@@ -78,10 +80,18 @@ func (it *Item) scoreRange(excluded map[int]bool) (lo, hi int, ok bool) {
 		if it.Min == nil || it.Max == nil || *it.Min > *it.Max {
 			return 0, 0, false
 		}
-		return *it.Min, *it.Max, true
+		// A missing answer at either end (GAF 0) is not a score.
+		lo, hi = *it.Min, *it.Max
+		for lo <= hi && slices.Contains(it.Missing, lo) {
+			lo++
+		}
+		for lo <= hi && slices.Contains(it.Missing, hi) {
+			hi--
+		}
+		return lo, hi, lo <= hi
 	case TypeChoice:
 		for _, o := range it.Options {
-			if excluded[o.Code] {
+			if excluded[o.Code] || slices.Contains(it.Missing, o.Code) {
 				continue
 			}
 			if !ok || o.Code < lo {

@@ -156,7 +156,8 @@ type redcapNote struct {
 	Min     *int            `json:"min,omitempty"` // a choice item's scored range
 	Max     *int            `json:"max,omitempty"`
 	Reverse bool            `json:"reverse,omitempty"`
-	Form    *redcapFormNote `json:"form,omitempty"` // on a form's first field
+	Missing []int           `json:"missing,omitempty"` // answers that mean no rating
+	Form    *redcapFormNote `json:"form,omitempty"`    // on a form's first field
 }
 
 // redcapFormNote is the questionnaire's own fields, which a REDCap
@@ -214,7 +215,7 @@ func redcapRow(f RedcapForm, i int, lang string) ([]string, error) {
 	q, it := f.Questionnaire, &f.Questionnaire.Items[i]
 	row := make([]string, len(RedcapColumns))
 	row[rcVar], row[rcForm], row[rcLabel] = f.Vars[i], f.Name, it.Text.In(lang)
-	note := redcapNote{Text: others(it.Text, lang), Reverse: it.Reverse}
+	note := redcapNote{Text: others(it.Text, lang), Reverse: it.Reverse, Missing: it.Missing}
 	if f.Vars[i] != it.ID {
 		note.ID = it.ID
 	}

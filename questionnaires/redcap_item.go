@@ -81,6 +81,7 @@ func (im *redcapImporter) item(row redcapRowAt, n redcapNote, first bool, varToI
 	}
 	it.Optional = !strings.EqualFold(strings.TrimSpace(f[rcRequired]), "y")
 	it.Reverse = n.Reverse
+	it.Missing = n.Missing
 	if logic := strings.TrimSpace(f[rcBranching]); logic != "" {
 		it.ShowIf = im.branching(row.line, v, logic, varToItem)
 	}
@@ -179,6 +180,7 @@ type (
 		Optional bool       `yaml:"optional,omitempty"`
 		ShowIf   *Condition `yaml:"show_if,omitempty"`
 		Reverse  bool       `yaml:"reverse,omitempty"`
+		Missing  []int      `yaml:"missing,omitempty,flow"`
 	}
 )
 
@@ -203,7 +205,7 @@ func definitionYAML(q *Questionnaire, sets map[string][]Option, source string) (
 	}
 	for _, it := range q.Items {
 		yi := yamlItem{ID: it.ID, Type: it.Type, Text: it.Text, Min: it.Min, Max: it.Max,
-			Optional: it.Optional, ShowIf: it.ShowIf, Reverse: it.Reverse}
+			Optional: it.Optional, ShowIf: it.ShowIf, Reverse: it.Reverse, Missing: it.Missing}
 		switch {
 		case it.OptionSet != "":
 			yi.Options = it.OptionSet

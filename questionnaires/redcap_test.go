@@ -96,7 +96,7 @@ func TestRedcapDictionaryShape(t *testing.T) {
 			t.Errorf("%s: %q", v, r)
 		}
 	}
-	if got := byVar["gaf_symptoms"]; got[rcMin] != "1" || got[rcMax] != "100" {
+	if got := byVar["gaf_symptoms"]; got[rcMin] != "0" || got[rcMax] != "100" {
 		t.Errorf("gaf_symptoms range %q..%q", got[rcMin], got[rcMax])
 	}
 	if got := byVar["qol_3"][rcBranching]; got != "[qol_2] = '1'" {

@@ -147,7 +147,7 @@ func (it *Item) scoreValue(raw string, excluded map[int]bool) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	if it.Type == TypeChoice && (excluded[v] || !it.hasOption(v)) {
+	if it.Type == TypeChoice && (excluded[v] || !it.hasOption(v)) || slices.Contains(it.Missing, v) {
 		return 0, false
 	}
 	lo, hi, ok := it.scoreRange(excluded)

@@ -102,6 +102,10 @@ func TestScore(t *testing.T) {
 			{"all 4", fill("4"), []want{
 				{"total", true, 48, "", 12, 0}, {"behaviour_total", true, 12, "", 3, 0}, {"impairment_total", true, 8, "", 2, 0},
 				{"symptoms_total", true, 12, "", 3, 0}, {"social_total", true, 16, "", 4, 0}}},
+			// Item 8's problem type is a classification, in no score.
+			{"item 8 type is not scored", fill("1", "honos_8_type=10"), []want{
+				{"total", true, 12, "", 12, 0}, {"behaviour_total", true, 3, "", 3, 0}, {"impairment_total", true, 2, "", 2, 0},
+				{"symptoms_total", true, 3, "", 3, 0}, {"social_total", true, 4, "", 4, 0}}},
 			{"all not known", fill("9"), []want{
 				{"total", false, 0, "", 0, 12}, {"behaviour_total", false, 0, "", 0, 3}, {"impairment_total", false, 0, "", 0, 2},
 				{"symptoms_total", false, 0, "", 0, 3}, {"social_total", false, 0, "", 0, 4}}},
@@ -109,7 +113,9 @@ func TestScore(t *testing.T) {
 		"gaf": {
 			{"both rated", fill("", "gaf_symptoms=45", "gaf_function=61"), []want{{"symptoms_total", true, 45, "", 1, 0}, {"function_total", true, 61, "", 1, 0}}},
 			{"function missing", fill("", "gaf_symptoms=100"), []want{{"symptoms_total", true, 100, "", 1, 0}, {"function_total", false, 0, "", 0, 1}}},
-			{"out of range counts as missing", fill("", "gaf_symptoms=0", "gaf_function=101"), []want{{"symptoms_total", false, 0, "", 0, 1}, {"function_total", false, 0, "", 0, 1}}},
+			{"out of range counts as missing", fill("", "gaf_symptoms=-1", "gaf_function=101"), []want{{"symptoms_total", false, 0, "", 0, 1}, {"function_total", false, 0, "", 0, 1}}},
+			// 0 = insufficient information: a valid answer, missing in scores.
+			{"0 is missing", fill("", "gaf_symptoms=0", "gaf_function=1"), []want{{"symptoms_total", false, 0, "", 0, 1}, {"function_total", true, 1, "", 1, 0}}},
 		},
 		"imr-practice": {
 			{"all 4, comment given", fill("4", "imr_practice_7=Good training"), []want{
@@ -130,9 +136,23 @@ func TestScore(t *testing.T) {
 			{"all missing", fill(""), []want{{"mean", false, 0, "", 0, 13}}},
 		},
 		"goi": {
-			{"all 5", fill("5"), []want{{"mean", true, 5, "", 12, 0}}},
-			{"one missing", fill("3", "goi_12=", "goi_1=5"), []want{{"mean", true, (5 + 10*3) / 11.0, "", 11, 1}}},
-			{"two missing", fill("3", "goi_12=", "goi_1="), []want{{"mean", false, 0, "", 10, 2}}},
+			// The mean counts G1-G12; Individualization G2, G4-G6, G12;
+			// Quality Improvement G7-G11; G13-G14 count in none.
+			{"all 5", fill("5"), []want{{"mean", true, 5, "high", 12, 0},
+				{"individualization_mean", true, 5, "high", 5, 0}, {"quality_improvement_mean", true, 5, "high", 5, 0}}},
+			{"one missing", fill("3", "goi_12=", "goi_1=5", "goi_13=1", "goi_14="), []want{{"mean", true, (5 + 10*3) / 11.0, "moderate", 11, 1},
+				{"individualization_mean", true, 3, "moderate", 4, 1}, {"quality_improvement_mean", true, 3, "moderate", 5, 0}}},
+			{"two missing", fill("3", "goi_12=", "goi_1="), []want{{"mean", false, 0, "", 10, 2},
+				{"individualization_mean", true, 3, "moderate", 4, 1}, {"quality_improvement_mean", true, 3, "moderate", 5, 0}}},
+			{"subscales apart", fill("2", "goi_7=5", "goi_8=5", "goi_9=4", "goi_10=4", "goi_11=4"), []want{{"mean", true, (14 + 22) / 12.0, "moderate", 12, 0},
+				{"individualization_mean", true, 2, "low", 5, 0}, {"quality_improvement_mean", true, 4.4, "high", 5, 0}}},
+		},
+		"it-is": {
+			{"all 3: acceptable", fill("3"), []want{{"mean", true, 3, "acceptable", 13, 0}}},
+			{"just under 3: low", fill("3", "it_is_1=2"), []want{{"mean", true, 38 / 13.0, "low", 13, 0}}},
+			{"all 4: high", fill("4"), []want{{"mean", true, 4, "high", 13, 0}}},
+			{"one missing", fill("5", "it_is_9="), []want{{"mean", true, 5, "high", 12, 1}}},
+			{"two missing: no score", fill("5", "it_is_9=", "it_is_10="), []want{{"mean", false, 0, "", 11, 2}}},
 		},
 	}
 	for id := range c.Questionnaires {
@@ -177,6 +197,9 @@ func TestScoreRanges(t *testing.T) {
 		{"gaf", "symptoms", 1, 100},
 		{"imr-fidelity", "mean", 1, 5},
 		{"goi", "mean", 1, 5},
+		{"goi", "individualization_mean", 1, 5},
+		{"goi", "quality_improvement_mean", 1, 5},
+		{"it-is", "mean", 1, 5},
 	}
 	for _, tt := range tests {
 		q := c.Questionnaires[tt.q]

@@ -120,7 +120,7 @@ func TestInUseAndPlaceholders(t *testing.T) {
 	for _, q := range c.Placeholders() {
 		placeholders = append(placeholders, q.ID)
 	}
-	want := []string{"imrs-consumer", "hope", "symptoms", "qol", "imrs-clinician", "honos", "gaf", "imr-practice", "imr-fidelity", "goi"}
+	want := []string{"imrs-consumer", "hope", "symptoms", "qol", "imrs-clinician", "honos", "gaf", "imr-practice", "imr-fidelity", "goi", "it-is"}
 	if !slices.Equal(inUse, want) {
 		t.Errorf("InUse = %v, want %v", inUse, want)
 	}

@@ -33,15 +33,19 @@ const (
 	RoleConsumer    Role = "consumer"
 	RoleClinician   Role = "clinician"
 	RoleCoordinator Role = "coordinator"
+	// RoleAssessor is an external fidelity rater: invited at a site for
+	// administration, they rate every site and every clinician.
+	RoleAssessor Role = "assessor"
 )
 
 // Subject says whom a questionnaire is about, seen from its respondent.
 type Subject string
 
 const (
-	SubjectSelf     Subject = "self"     // the respondent answers about themself
-	SubjectConsumer Subject = "consumer" // a clinician rates one of their consumers
-	SubjectSite     Subject = "site"     // a coordinator rates their site
+	SubjectSelf      Subject = "self"      // the respondent answers about themself
+	SubjectConsumer  Subject = "consumer"  // a clinician rates one of their consumers
+	SubjectSite      Subject = "site"      // a site is rated (by an assessor, or else its coordinator)
+	SubjectClinician Subject = "clinician" // an assessor rates a clinician
 )
 
 // ItemType is how an item is answered.
@@ -79,7 +83,11 @@ type Item struct {
 	Optional  bool       `json:"optional"`
 	ShowIf    *Condition `json:"show_if,omitempty"`
 	Reverse   bool       `json:"reverse,omitempty"`
-	Line      int        `json:"-"` // line in its source file, for lint messages
+	// Missing are answers the item takes that mean no rating could be
+	// given (GAF 0 = insufficient information): stored and exported as
+	// answered, never counted in a score.
+	Missing []int `json:"missing,omitempty"`
+	Line    int   `json:"-"` // line in its source file, for lint messages
 
 	lines map[string]int // line of each key, for lint messages
 }

@@ -27,7 +27,9 @@ type Analysis struct {
 	Flow       []questionnaires.SiteFlow
 	Timepoints []questionnaires.Timepoint
 	Sites      []store.Site
-	Warnings   []string
+	// Study holds the study's own tables, built from the above.
+	Study    StudyTables
+	Warnings []string
 }
 
 // Measure is one score of one questionnaire about individuals, compared
@@ -60,7 +62,8 @@ type Fidelity struct {
 	Variable                                     string // its wide-export column
 	Raters                                       int
 	Mean                                         float64
-	Band, BandLabel                              string // "" when the score has no bands
+	Band, BandLabel                              string // "" when the score has no bands (fidelityBand)
+	Top                                          bool   // in the top band: high fidelity
 }
 
 // Completion counts one questionnaire's assessments at one site and
@@ -122,6 +125,7 @@ func Analyse(d *store.ExportData, cat *questionnaires.Catalog, opt Options) (*An
 	a.Completion = completion(d, cat)
 	a.Retention = retention(d, cat, from.ID, to.ID)
 	a.Flow = flow(d, cat)
+	a.Study = a.studyTables(cat, byKey)
 	return a, nil
 }
 
@@ -159,8 +163,11 @@ func comparedTimepoints(p questionnaires.Protocol, opt Options) (from, to questi
 
 // subjectRole is whom a questionnaire's scores describe.
 func subjectRole(q *questionnaires.Questionnaire) string {
-	if q.Subject == questionnaires.SubjectConsumer {
+	switch q.Subject {
+	case questionnaires.SubjectConsumer:
 		return string(questionnaires.RoleConsumer)
+	case questionnaires.SubjectClinician:
+		return string(questionnaires.RoleClinician)
 	}
 	return string(q.Respondent)
 }
@@ -226,8 +233,8 @@ func fidelity(q *questionnaires.Questionnaire, s questionnaires.Score, byKey map
 				continue
 			}
 			f := Fidelity{Site: site.Code, Timepoint: tp.ID, Questionnaire: q.ID, Score: s.ID, Variable: scoreColumn(q, s.ID), Label: scoreLabel(q, s), Raters: n, Mean: sum / float64(n)}
-			if b := bandOf(s.Bands, f.Mean); b != nil {
-				f.Band, f.BandLabel = b.ID, b.Label.In(labelLang)
+			if b, top := fidelityBand(s, f.Mean); b != nil {
+				f.Band, f.BandLabel, f.Top = b.ID, b.Label.In(labelLang), top
 			}
 			out = append(out, f)
 		}
@@ -237,7 +244,11 @@ func fidelity(q *questionnaires.Questionnaire, s questionnaires.Score, byKey map
 
 func completion(d *store.ExportData, cat *questionnaires.Catalog) []Completion {
 	enrolled := map[[2]string]int{} // (site, role) -> expected respondents or subjects
+	assessors := false
 	for _, e := range d.Enrolment {
+		if e.Role == string(questionnaires.RoleAssessor) && e.Linked > 0 {
+			assessors = true
+		}
 		n := e.Consented
 		if e.Role == string(questionnaires.RoleCoordinator) {
 			n = e.Linked // coordinators are not asked for consent
@@ -257,8 +268,15 @@ func completion(d *store.ExportData, cat *questionnaires.Catalog) []Completion {
 					continue
 				}
 				role := string(b.Role)
-				if b.Subject == questionnaires.SubjectConsumer {
-					role = string(questionnaires.RoleConsumer)
+				switch b.Subject {
+				case questionnaires.SubjectConsumer, questionnaires.SubjectClinician:
+					role = string(b.Subject) // each consumer (clinician) is rated
+				case questionnaires.SubjectSite:
+					// Assessors, once any takes part, rate every site
+					// instead of its coordinator.
+					if (b.Role == questionnaires.RoleAssessor) != assessors {
+						continue
+					}
 				}
 				for _, qid := range b.Questionnaires {
 					k := [3]string{site.Code, tp.ID, qid}
@@ -267,7 +285,11 @@ func completion(d *store.ExportData, cat *questionnaires.Catalog) []Completion {
 					}
 					used[k] = true
 					c := counts[k]
-					out = append(out, newCompletion(k, enrolled[[2]string{site.Code, role}], c, true))
+					expected := enrolled[[2]string{site.Code, role}]
+					if b.Subject == questionnaires.SubjectSite && b.Role == questionnaires.RoleAssessor {
+						expected = 1 // the assessors rate each site once
+					}
+					out = append(out, newCompletion(k, expected, c, true))
 				}
 			}
 		}

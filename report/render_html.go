@@ -36,7 +36,9 @@ type htmlView struct {
 	FromID, ToID       string
 	Methods            string
 	Measures           []htmlMeasure
-	Fidelity           []htmlRow
+	Outcomes           []htmlRow // the consumer outcome table
+	OtherMeasures      []htmlRow
+	Study              studyView
 	Completion         []htmlRow
 	CompletionChart    barChart
 	Retention          []htmlRow
@@ -69,18 +71,19 @@ func (a *Analysis) htmlView() htmlView {
 		p := m.Paired
 		hm := htmlMeasure{
 			Variable: m.Variable, Label: m.Label, Group: m.Group,
-			Row: htmlRow{
-				fmt.Sprint(p.N), meanSD(p.Baseline), meanSD(p.Followup), changeCI(p),
-				fixed(p.T, 2), fixed(p.DF, 0), pValue(p.PT), wilcoxonP(p.Wilcoxon), fixed(p.Dz, 2),
-			},
+			Row:   append(htmlRow{fmt.Sprint(p.N)}, outcomeCells(p)...),
 			Notes: append([]string{fmt.Sprintf("%d with a score at %s, %d at %s, %d at both", m.NFrom, a.From.ID, m.NTo, a.To.ID, p.N)}, p.Notes...),
 			Plot:  newPairedPlot(m, v.FromLabel, v.ToLabel),
 		}
 		v.Measures = append(v.Measures, hm)
 	}
-	for _, f := range a.Fidelity {
-		v.Fidelity = append(v.Fidelity, htmlRow{f.Site, f.Timepoint, f.Label, fmt.Sprint(f.Raters), fixed(f.Mean, 2), orDash(f.BandLabel)})
+	for _, l := range consumerMeasures(a.Study.Outcomes) {
+		v.Outcomes = append(v.Outcomes, measureRow(l))
 	}
+	for _, l := range a.otherMeasures() {
+		v.OtherMeasures = append(v.OtherMeasures, measureRow(l))
+	}
+	v.Study = a.studyView()
 	for _, c := range a.Completion {
 		q := c.Questionnaire
 		if !c.InBattery {

@@ -15,17 +15,13 @@ func (a *Analysis) WriteText(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "IMR study outcome report\nGenerated %s\n\n", a.GeneratedAt.UTC().Format(time.RFC3339))
 
-	fmt.Fprintf(b, "OUTCOMES: %s (%s) vs %s (%s)\n", a.From.Label.In(labelLang), a.From.ID, a.To.Label.In(labelLang), a.To.ID)
+	fmt.Fprintf(b, "CONSUMER OUTCOMES: %s (%s) vs %s (%s)\n", a.From.Label.In(labelLang), a.From.ID, a.To.Label.In(labelLang), a.To.ID)
 	b.WriteString(methodsNote + "\n\n")
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Measure\tGroup\tn\t"+a.From.ID+" mean (SD)\t"+a.To.ID+" mean (SD)\tChange [95% CI]\tt\tdf\tp (t)\tp (Wilcoxon)\td_z\t")
-	for _, m := range a.Measures {
-		p := m.Paired
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
-			m.Variable, m.Group, p.N, meanSD(p.Baseline), meanSD(p.Followup),
-			changeCI(p), fixed(p.T, 2), fixed(p.DF, 0), pValue(p.PT), wilcoxonP(p.Wilcoxon), fixed(p.Dz, 2))
+	a.writeMeasuresText(b, "Outcome", consumerMeasures(a.Study.Outcomes))
+	if others := a.otherMeasures(); len(others) > 0 {
+		b.WriteString("\nOTHER MEASURES (about the clinicians themselves)\n")
+		a.writeMeasuresText(b, "Group", others)
 	}
-	tw.Flush()
 	notes := false
 	for _, m := range a.Measures {
 		extra := []string{fmt.Sprintf("%d at %s, %d at %s", m.NFrom, a.From.ID, m.NTo, a.To.ID)}
@@ -38,20 +34,18 @@ func (a *Analysis) WriteText(w io.Writer) error {
 			fmt.Fprintf(b, "  %s (%s): %s\n", m.Variable, m.Label, strings.Join(extra, "; "))
 		}
 	}
+	a.writeStudyText(b)
 
-	b.WriteString("\nFIDELITY PER SITE (mean over the site's raters)\n")
-	if len(a.Fidelity) == 0 {
-		b.WriteString("No site ratings yet.\n")
-	} else {
-		tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "Site\tTimepoint\tMeasure\tRaters\tScore\tBand\t")
-		for _, f := range a.Fidelity {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t\n", f.Site, f.Timepoint, f.Variable, f.Raters, fixed(f.Mean, 2), orDash(f.BandLabel))
-		}
-		tw.Flush()
+	fmt.Fprintf(b, "\nFEASIBILITY: PARTICIPANT FLOW (every consumer and clinician invited, by how far they came; done: completed their own questionnaires)\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Site\tRole\tInvited\tLinked\tConsented\tDeclined\t"+a.From.ID+" done\t"+a.To.ID+" done\tWithdrawn\t")
+	for _, f := range a.Flow {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", f.Site, f.Role, f.Invited, f.Linked, f.Consented, f.Declined, f.Done[a.From.ID], f.Done[a.To.ID], f.Withdrawn)
 	}
+	tw.Flush()
+	a.writeSiteCompletionText(b)
 
-	b.WriteString("\nCOMPLETION PER SITE AND TIMEPOINT (completed of expected: consented participants; linked coordinators)\n")
+	b.WriteString("\nCOMPLETION PER SITE, TIMEPOINT AND QUESTIONNAIRE (completed of expected: consented participants; linked coordinators for site ratings, one per site once assessors rate)\n")
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Site\tTimepoint\tQuestionnaire\tCompleted\tExpected\tRate\tIn progress\tExpired\t")
 	for _, c := range a.Completion {
@@ -60,14 +54,6 @@ func (a *Analysis) WriteText(w io.Writer) error {
 			q += " (not in the protocol here)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t\n", c.Site, c.Timepoint, q, c.Completed, c.Expected, percent(c.Rate), c.InProgress, c.Expired)
-	}
-	tw.Flush()
-
-	fmt.Fprintf(b, "\nPARTICIPANT FLOW (every consumer and clinician invited, by how far they came; done: completed their own questionnaires)\n")
-	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Site\tRole\tInvited\tLinked\tConsented\tDeclined\t"+a.From.ID+" done\t"+a.To.ID+" done\tWithdrawn\t")
-	for _, f := range a.Flow {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", f.Site, f.Role, f.Invited, f.Linked, f.Consented, f.Declined, f.Done[a.From.ID], f.Done[a.To.ID], f.Withdrawn)
 	}
 	tw.Flush()
 

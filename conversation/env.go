@@ -47,24 +47,21 @@ func (s *Service) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.Cha
 
 	loc := questionnaires.Location(sess.Timezone)
 	today := questionnaires.Today(now, loc)
-	var ratees []store.Ratee
+	ratees, err := s.rateesOf(ctx, tx, role, sess.ParticipantID)
+	if err != nil {
+		return env, nil, err
+	}
 	assessments := sess.Own
-	if role == questionnaires.RoleClinician {
-		var err error
-		if ratees, err = tx.RateesOf(ctx, sess.ParticipantID); err != nil {
+	if len(ratees) > 0 {
+		subjects := make([]int64, len(ratees))
+		for i, r := range ratees {
+			subjects[i] = r.ID
+		}
+		rated, err := tx.Assessments(ctx, sess.ParticipantID, subjects)
+		if err != nil {
 			return env, nil, err
 		}
-		if len(ratees) > 0 {
-			subjects := make([]int64, len(ratees))
-			for i, r := range ratees {
-				subjects[i] = r.ID
-			}
-			rated, err := tx.Assessments(ctx, sess.ParticipantID, subjects)
-			if err != nil {
-				return env, nil, err
-			}
-			assessments = append(assessments, rated...)
-		}
+		assessments = append(assessments, rated...)
 	}
 	byKey := make(map[flows.TaskKey]*store.Assessment, len(assessments))
 	for _, a := range assessments {
@@ -82,6 +79,11 @@ func (s *Service) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.Cha
 		ownSubject = questionnaires.SubjectSite
 	}
 	own := s.tasks(role, ownSubject, sess.ParticipantID, sess.Code, baseline, today, byKey)
+	if role == questionnaires.RoleCoordinator && len(own) > 0 {
+		if own, err = s.coordinatorSiteTasks(ctx, tx, own); err != nil {
+			return env, nil, err
+		}
+	}
 
 	env.Tasks = own
 	if st.Rating != nil && *st.Rating != sess.ParticipantID {
@@ -97,7 +99,7 @@ func (s *Service) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.Cha
 		case r.ConsentAt.Valid:
 			rb = questionnaires.Today(r.ConsentAt.Time, loc)
 		}
-		tasks := s.tasks(role, questionnaires.SubjectConsumer, r.ID, r.Code, rb, today, byKey)
+		tasks := s.tasks(role, r.subject, r.ID, r.Code, rb, today, byKey)
 		open := 0
 		for _, t := range tasks {
 			if !t.Completed {
@@ -110,6 +112,52 @@ func (s *Service) loadEnv(ctx context.Context, tx *store.ChatTx, sess *store.Cha
 		env.Ratees = append(env.Ratees, flows.Ratee{ParticipantID: r.ID, Code: r.Code, Open: open, Tasks: tasks})
 	}
 	return env, assessments, nil
+}
+
+// ratee is someone or a site the participant rates, with what the
+// schedule needs: a clinician's consumer, or an assessor's site or
+// clinician.
+type ratee struct {
+	store.Ratee
+	subject questionnaires.Subject
+}
+
+// rateesOf lists whom a participant of role rates: a clinician their
+// consumers, an assessor every site and clinician; nobody else rates.
+func (s *Service) rateesOf(ctx context.Context, tx *store.ChatTx, role questionnaires.Role, id int64) ([]ratee, error) {
+	var out []ratee
+	switch role {
+	case questionnaires.RoleClinician:
+		rs, err := tx.RateesOf(ctx, id)
+		for _, r := range rs {
+			out = append(out, ratee{r, questionnaires.SubjectConsumer})
+		}
+		return out, err
+	case questionnaires.RoleAssessor:
+		rs, err := tx.AssessorRatees(ctx)
+		for _, r := range rs {
+			out = append(out, ratee{r.Ratee, questionnaires.Subject(r.Subject)})
+		}
+		return out, err
+	}
+	return nil, nil
+}
+
+// coordinatorSiteTasks keeps of a coordinator's site ratings those
+// questionnaires.CoordinatorRatesSite still asks of them: all of them in a
+// study without assessors, else only those they had started.
+func (s *Service) coordinatorSiteTasks(ctx context.Context, tx *store.ChatTx, own []flows.Task) ([]flows.Task, error) {
+	assessors, err := tx.AssessorsInStudy(ctx)
+	if err != nil || !assessors {
+		return own, err
+	}
+	var kept []flows.Task
+	for _, t := range own {
+		if questionnaires.CoordinatorRatesSite(assessors, t.Completed || len(t.Answers) > 0) {
+			kept = append(kept, t)
+		}
+	}
+	return kept, nil
 }
 
 // tasks lists what role answers about one subject today: for every

@@ -157,6 +157,8 @@ func (s *step) help() string {
 		return s.t(msgHelpCoordinator)
 	case questionnaires.RoleClinician:
 		return s.t(msgHelpClinician)
+	case questionnaires.RoleAssessor:
+		return s.t(msgHelpAssessor)
 	}
 	return s.t(msgHelp)
 }

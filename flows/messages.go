@@ -13,10 +13,10 @@ type MsgID string
 // messages holds every text the bot says, in every language of
 // questionnaires.Languages (a test checks), gathered from the files that
 // hold them by subject: messages_chat.go (the conversation),
-// messages_reminders.go, messages_coordinator.go, messages_study.go and
-// messages_roster.go. Texts are plain; the adapter escapes them. Arguments
+// messages_reminders.go, messages_coordinator.go, messages_study.go,
+// messages_roster.go and messages_assessor.go. Texts are plain; the adapter escapes them. Arguments
 // are filled in with fmt.
-var messages = catalogue(aroundMessages, chatMessages, reminderMessages, coordinatorMessages, studyMessages, rosterMessages)
+var messages = catalogue(aroundMessages, chatMessages, reminderMessages, coordinatorMessages, studyMessages, rosterMessages, assessorMessages)
 
 // Say is the catalogue's text id in lang (English when the language is
 // unknown), its arguments filled in: the texts the bot says outside a

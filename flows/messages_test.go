@@ -30,7 +30,7 @@ func TestMessagesComplete(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	if n := len(aroundMessages) + len(chatMessages) + len(reminderMessages) + len(coordinatorMessages) + len(studyMessages) + len(rosterMessages); n != len(messages) {
+	if n := len(aroundMessages) + len(chatMessages) + len(reminderMessages) + len(coordinatorMessages) + len(studyMessages) + len(rosterMessages) + len(assessorMessages); n != len(messages) {
 		t.Errorf("the subjects' maps hold %d texts, the catalogue %d: an id is in two of them", n, len(messages))
 	}
 	for _, id := range declared {

@@ -15,7 +15,7 @@ func (s *step) questionHead(p pos) string {
 	q := t.Questionnaire
 	lang := s.lang()
 	var b strings.Builder
-	if q.Subject == questionnaires.SubjectConsumer && t.Key.SubjectCode != "" {
+	if s.ratingOther(q) && t.Key.SubjectCode != "" {
 		b.WriteString(t.Key.SubjectCode)
 		b.WriteString(" · ")
 	}
@@ -127,7 +127,7 @@ func (s *step) intro(ti int) string {
 	}
 	_, asked := progressOf(t, 0)
 	var text string
-	if q.Subject == questionnaires.SubjectConsumer {
+	if s.ratingOther(q) {
 		text = s.t(msgIntroRating, t.Key.SubjectCode, n, of, q.Title.In(lang), asked)
 	} else {
 		text = s.t(msgIntro, n, of, q.Title.In(lang), asked)

@@ -6,9 +6,9 @@ import (
 	"github.com/imrbot/imrbot/questionnaires"
 )
 
-// rateList shows a clinician the consumers they still have to rate, as
-// buttons, leaving out the one whose rating just finished (its open count
-// in Env predates this step).
+// rateList shows a clinician the consumers they still have to rate (an
+// assessor the sites and clinicians), as buttons, leaving out the one whose
+// rating just finished (its open count in Env predates this step).
 func (s *step) rateList(finished *int64) {
 	var rows [][]Button
 	for _, r := range s.env.Ratees {
@@ -23,10 +23,11 @@ func (s *step) rateList(finished *int64) {
 		s.send(s.t(msgNothingToRate))
 		return
 	}
-	s.replies = append(s.replies, Reply{Kind: ReplySend, Text: s.t(msgRateList), Buttons: rows})
+	s.replies = append(s.replies, Reply{Kind: ReplySend, Text: s.t(s.forRole(msgRateList, msgRateListAssessor)), Buttons: rows})
 }
 
-// ratingsOpen reports whether the clinician has any consumer left to rate.
+// ratingsOpen reports whether the clinician has any consumer left to rate
+// (an assessor any site or clinician).
 func (s *step) ratingsOpen() bool {
 	for _, r := range s.env.Ratees {
 		if r.Open > 0 {
@@ -36,8 +37,8 @@ func (s *step) ratingsOpen() bool {
 	return false
 }
 
-// findRatee looks a consumer up among the clinician's own by code,
-// ignoring case.
+// findRatee looks a consumer up among the clinician's own by code (a site
+// or clinician among an assessor's), ignoring case.
 func (s *step) findRatee(code string) (Ratee, bool) {
 	for _, r := range s.env.Ratees {
 		if strings.EqualFold(r.Code, code) {
@@ -47,14 +48,15 @@ func (s *step) findRatee(code string) (Ratee, bool) {
 	return Ratee{}, false
 }
 
-// rateCommand handles "/rate" (the list) and "/rate CODE". Coordinators use
-// it for their site ratings.
+// rateCommand handles "/rate" (the list) and "/rate CODE" (a consumer's
+// code; for an assessor a site's or a clinician's). Coordinators use it for
+// their site ratings.
 func (s *step) rateCommand(code string) {
 	switch s.role() {
 	case questionnaires.RoleCoordinator:
 		s.resume()
 		return
-	case questionnaires.RoleClinician:
+	case questionnaires.RoleClinician, questionnaires.RoleAssessor:
 	default:
 		s.send(s.t(msgRateClinicianOnly))
 		return
@@ -65,7 +67,7 @@ func (s *step) rateCommand(code string) {
 	}
 	r, ok := s.findRatee(code)
 	if !ok {
-		s.send(s.t(msgRateUnknown))
+		s.send(s.t(s.forRole(msgRateUnknown, msgRateUnknownAssessor)))
 		return
 	}
 	if s.st.Rating != nil && *s.st.Rating == r.ParticipantID {
@@ -76,26 +78,26 @@ func (s *step) rateCommand(code string) {
 }
 
 // rateButton handles a tap on "r:<code>" from a list. A second tap on the
-// consumer already being rated changes nothing.
+// consumer (site, clinician) already being rated changes nothing.
 func (s *step) rateButton(code string) bool {
-	if s.role() != questionnaires.RoleClinician || s.st.Phase != PhaseIdle && s.st.Phase != PhaseWalking {
+	if !questionnaires.RatesOthers(s.role()) || s.st.Phase != PhaseIdle && s.st.Phase != PhaseWalking {
 		s.notice(msgButtonInactive)
 		return false
 	}
 	r, ok := s.findRatee(code)
 	if !ok {
-		s.notice(msgRateUnknownNotice)
+		s.notice(s.forRole(msgRateUnknownNotice, msgRateUnknownNoticeAssessor))
 		return false
 	}
 	if s.st.Rating != nil && *s.st.Rating == r.ParticipantID {
-		s.notice(msgAlreadyRating)
+		s.notice(s.forRole(msgAlreadyRating, msgAlreadyRatingAssessor))
 		return false
 	}
 	s.startRating(r)
 	return true
 }
 
-// startRating switches the walk to consumer r's rating tasks. Env.Tasks
+// startRating switches the walk to ratee r's rating tasks. Env.Tasks
 // still hold the previous context's tasks in this step, so the first
 // question comes from r.Tasks when the adapter supplied them.
 func (s *step) startRating(r Ratee) {
@@ -115,4 +117,27 @@ func (s *step) startRating(r Ratee) {
 		}
 	}
 	s.send(s.t(msgRateStarted, r.Code))
+}
+
+// ratingOther reports whether questionnaire q is about someone other than
+// the respondent (a consumer or a clinician, or a site an assessor rates;
+// a coordinator's site rating is their own): such a question names its
+// subject, and its end says whose rating is done.
+func (s *step) ratingOther(q *questionnaires.Questionnaire) bool {
+	switch q.Subject {
+	case questionnaires.SubjectConsumer, questionnaires.SubjectClinician:
+		return true
+	case questionnaires.SubjectSite:
+		return s.role() == questionnaires.RoleAssessor
+	}
+	return false
+}
+
+// forRole picks the assessor's wording of a rating text, which speaks of
+// sites and clinicians where a clinician's speaks of consumers.
+func (s *step) forRole(clinician, assessor MsgID) MsgID {
+	if s.role() == questionnaires.RoleAssessor {
+		return assessor
+	}
+	return clinician
 }

@@ -119,11 +119,11 @@ func (s *step) finish() {
 		}
 	}
 	switch {
-	case q != nil && q.Subject == questionnaires.SubjectConsumer:
+	case q != nil && s.ratingOther(q):
 		s.send(s.t(msgRatingDone, last.SubjectCode, s.timepointLabel(last.Timepoint)))
 	case q != nil && q.Subject == questionnaires.SubjectSite:
 		s.send(s.t(msgSiteDone, s.timepointLabel(last.Timepoint)))
-	case q != nil && s.role() == questionnaires.RoleClinician && s.ratingsOpen():
+	case q != nil && questionnaires.RatesOthers(s.role()) && s.ratingsOpen():
 		// Their own part is done, not the timepoint: the list of
 		// consumers still to rate follows at once (idle).
 		s.send(s.t(msgOwnDoneRatingsOpen, s.timepointLabel(last.Timepoint)))
@@ -133,14 +133,14 @@ func (s *step) finish() {
 	s.idle(last != nil)
 }
 
-// idle says what there is to do when no question is open: a clinician gets
-// the consumers left to rate, a coordinator their commands, anyone else
-// that nothing is due (unless a closing message just said so).
+// idle says what there is to do when no question is open: a clinician or
+// an assessor gets what is left to rate, a coordinator their commands,
+// anyone else that nothing is due (unless a closing message just said so).
 func (s *step) idle(justFinished bool) {
 	s.st.Phase = PhaseIdle
 	s.st.Cursor = nil
 	switch s.role() {
-	case questionnaires.RoleClinician:
+	case questionnaires.RoleClinician, questionnaires.RoleAssessor:
 		finished := s.st.Rating
 		s.st.Rating = nil
 		if justFinished && finished == nil && !s.ratingsOpen() {

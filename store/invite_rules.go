@@ -28,7 +28,7 @@ const MaxInviteExpires = 365 * 24 * time.Hour
 // InviteRoles and InviteLangs are the roles and chat languages an
 // invitation may carry ("" lets the chat use the Telegram app's language).
 var (
-	InviteRoles = []string{"consumer", "clinician", "coordinator"}
+	InviteRoles = []string{"consumer", "clinician", "coordinator", "assessor"}
 	InviteLangs = []string{"", "en", "nb"}
 )
 

@@ -19,8 +19,9 @@ import (
 // the new chat.
 
 // roleLetters make participant codes readable: OSL-C-0042 is consumer 42 of
-// site OSL, OSL-K-0003 clinician (kliniker) 3, OSL-R-0001 coordinator 1.
-var roleLetters = map[string]string{"consumer": "C", "clinician": "K", "coordinator": "R"}
+// site OSL, OSL-K-0003 clinician (kliniker) 3, OSL-R-0001 coordinator 1,
+// OSL-A-0001 assessor 1 (invited at OSL, rating every site).
+var roleLetters = map[string]string{"consumer": "C", "clinician": "K", "coordinator": "R", "assessor": "A"}
 
 // NewParticipant describes participants to invite.
 type NewParticipant struct {

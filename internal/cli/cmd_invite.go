@@ -20,7 +20,7 @@ type InviteCmd struct {
 // InviteCreateCmd is `imrbot invite --site CODE --role ROLE ...`.
 type InviteCreateCmd struct {
 	Site         string `required:"" help:"Site code."`
-	Role         string `required:"" enum:"consumer,clinician,coordinator" help:"consumer, clinician or coordinator."`
+	Role         string `required:"" enum:"consumer,clinician,coordinator,assessor" help:"consumer, clinician, coordinator or assessor (an external fidelity rater: invited at a site for administration, rates every site and clinician)."`
 	Lang         string `enum:"en,nb," default:"" help:"Chat language (en or nb); default: the participant's Telegram language."`
 	BaselineDate string `name:"baseline-date" placeholder:"YYYY-MM-DD" help:"A baseline collected before enrolment."`
 	Clinician    string `placeholder:"PARTICIPANT_CODE" help:"The consumer's clinician."`

@@ -3,8 +3,9 @@
 -- everything else is keyed by pseudonymous participant codes.
 --
 -- sites: the participating services, each with the time zone its dates
--- are read in. participants: a person in the study (consumer, clinician or
--- coordinator of a site), their language, status, baseline date and, for a
+-- are read in. participants: a person in the study (consumer, clinician,
+-- coordinator of a site, or assessor: an external rater invited at a site
+-- who rates every site and clinician), their language, status, baseline date and, for a
 -- consumer, their clinician. invites: single-use invite codes, stored only
 -- as their SHA-256, revoked when reissued. telegram_links: the chat linked
 -- to a participant, and the message asking the chat's current question
@@ -24,7 +25,7 @@ CREATE TABLE participants (
     id            bigserial PRIMARY KEY,
     code          text NOT NULL UNIQUE,
     site          text NOT NULL REFERENCES sites (code),
-    role          text NOT NULL CHECK (role IN ('consumer', 'clinician', 'coordinator')),
+    role          text NOT NULL CHECK (role IN ('consumer', 'clinician', 'coordinator', 'assessor')),
     number        integer NOT NULL CHECK (number > 0),
     -- NULL: not chosen at invitation; the chat uses the Telegram app's language.
     lang          text CHECK (lang IN ('en', 'nb')),

@@ -41,16 +41,10 @@ func BenchmarkDesk(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer seed.Close()
-	var done []benchseed.Done
-	for _, bat := range cat.Protocol.Batteries {
-		if bat.Role == questionnaires.RoleConsumer && bat.Subject == questionnaires.SubjectSelf && len(bat.Timepoints) > 0 {
-			for _, q := range bat.Questionnaires {
-				done = append(done, benchseed.Done{Questionnaire: q, Timepoint: bat.Timepoints[0]})
-			}
-		}
-	}
+	done, rated := benchDone(cat, questionnaires.RoleConsumer, questionnaires.SubjectSelf),
+		benchDone(cat, questionnaires.RoleClinician, questionnaires.SubjectConsumer)
 	start := time.Now()
-	if err := seed.SeedDesk(ctx, benchParticipants, benchSites, now, done); err != nil {
+	if err := seed.SeedDesk(ctx, benchParticipants, benchSites, now, done, rated); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d participants over %d sites in %v", benchParticipants, benchSites, time.Since(start).Round(time.Millisecond))
@@ -91,6 +85,20 @@ func BenchmarkDesk(b *testing.B) {
 	}
 	b.Run("overview", page("", "Expected by today", 200*time.Millisecond))
 	b.Run("roster", page("roster", benchseed.DeskSite(1)+"-C-000001", 100*time.Millisecond))
+}
+
+// benchDone is the battery of role about subject at the protocol's first
+// timepoint of it: what the seed records as done.
+func benchDone(cat *questionnaires.Catalog, role questionnaires.Role, subject questionnaires.Subject) []benchseed.Done {
+	var out []benchseed.Done
+	for _, bat := range cat.Protocol.Batteries {
+		if bat.Role == role && bat.Subject == subject && len(bat.Timepoints) > 0 {
+			for _, q := range bat.Questionnaires {
+				out = append(out, benchseed.Done{Questionnaire: q, Timepoint: bat.Timepoints[0]})
+			}
+		}
+	}
+	return out
 }
 
 // benchDesk is the desk over st with a study-wide coordinator logged in:

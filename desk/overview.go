@@ -27,28 +27,21 @@ type timepointOverview struct {
 	Expected, Done int
 }
 
-// overview shows each site by timepoint.
+// overview shows each site by timepoint. It reads the coordinator's
+// sites once, as groups of participants alike in every fact the rules
+// read (reminders.Cohort), so that its cost follows the number of groups
+// rather than of participants.
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session) {
 	ctx, now := r.Context(), s.opt.Now()
-	lines, err := s.rosterLines(r, sess)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	completion, err := reminders.Completion(ctx, s.opt.Store, s.opt.Catalog, sess.sites, now)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	followUps, err := reminders.FollowUps(ctx, s.opt.Store, s.opt.Catalog, sess.sites, now)
+	cohort, err := reminders.LoadCohort(ctx, s.opt.Store, s.opt.Catalog, sess.sites, now)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
 	unreachable := map[[2]string]int{}
-	for _, f := range followUps {
+	for _, f := range cohort.FollowUps() {
 		if f.Status == reminders.StatusUnreachable {
-			unreachable[[2]string{f.Site, f.Timepoint}]++
+			unreachable[[2]string{f.Site, f.Timepoint}] += f.N
 		}
 	}
 	bySite := map[string]*siteOverview{}
@@ -58,12 +51,13 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 		bySite[code] = so
 		sites = append(sites, so)
 	}
-	for _, l := range lines {
-		if so, ok := bySite[l.Site]; ok {
-			so.Statuses[l.Status]++
+	for i := range cohort.Groups {
+		g := &cohort.Groups[i]
+		if so, ok := bySite[g.Site]; ok {
+			so.Statuses[questionnaires.RosterStatus(g.RosterFacts(), now)] += g.N
 		}
 	}
-	for _, c := range completion {
+	for _, c := range cohort.Completion() {
 		so, ok := bySite[c.Site]
 		if !ok {
 			continue

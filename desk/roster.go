@@ -21,24 +21,6 @@ type rosterLine struct {
 	Linked                             bool
 }
 
-func (s *Server) rosterLines(r *http.Request, sess *session) ([]rosterLine, error) {
-	rows, err := s.opt.Store.DeskRoster(r.Context(), sess.sites)
-	if err != nil {
-		return nil, err
-	}
-	now := s.opt.Now()
-	out := make([]rosterLine, 0, len(rows))
-	for i := range rows {
-		p := &rows[i]
-		l := rosterLine{Code: p.Code, Site: p.Site, Role: p.Role, Status: rosterStatus(p, now), Linked: p.Linked}
-		if p.BaselineDate.Valid {
-			l.Baseline = p.BaselineDate.Time.Format(time.DateOnly)
-		}
-		out = append(out, l)
-	}
-	return out, nil
-}
-
 // roster lists the participants of the coordinator's sites a page at a
 // time (rosterPage), filtered by site and status with a GET form.
 func (s *Server) roster(w http.ResponseWriter, r *http.Request, sess *session) {

@@ -23,30 +23,29 @@ type SiteCompletion struct {
 // Completion is /status: completion per site and timepoint at now, for the
 // participants (not withdrawn, with a baseline date) of sites.
 func Completion(ctx context.Context, st *store.Store, c *questionnaires.Catalog, sites []string, now time.Time) ([]SiteCompletion, error) {
-	ps, err := st.FollowUpParticipants(ctx, store.FollowUpFilter{Sites: sites})
+	co, err := LoadCohort(ctx, st, c, sites, now)
 	if err != nil {
 		return nil, fmt.Errorf("reminders.Completion: %w", err)
 	}
-	ids := make([]int64, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
-	}
-	states, err := st.AssessmentStates(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("reminders.Completion: %w", err)
-	}
-	bySubject := map[int64][]store.AssessmentState{}
-	for _, a := range states {
-		bySubject[a.SubjectID] = append(bySubject[a.SubjectID], a)
-	}
+	return co.Completion(), nil
+}
+
+// Completion counts the cohort's participants (not withdrawn, with a
+// baseline date) per site and timepoint, by site and protocol order.
+func (co *Cohort) Completion() []SiteCompletion {
 	type key struct{ site, tp string }
 	counts := map[key]*SiteCompletion{}
 	var order []key
-	for _, p := range ps {
-		today := questionnaires.Today(now, questionnaires.Location(p.Timezone))
-		for _, tp := range c.Protocol.Timepoints {
-			self, ratings := hasBattery(&c.Protocol, p.Role, tp.ID)
-			if !self && !(ratings && p.ClinicianID.Valid) {
+	for i := range co.Groups {
+		g := &co.Groups[i]
+		if !g.FollowedUp() {
+			continue
+		}
+		p, _, states := co.member(g)
+		today := questionnaires.Today(co.now, questionnaires.Location(p.Timezone))
+		for _, tp := range co.catalog.Protocol.Timepoints {
+			where := completionAt(&co.catalog.Protocol, p, states, today, tp)
+			if where == nil {
 				continue
 			}
 			k := key{p.Site, tp.ID}
@@ -56,31 +55,41 @@ func Completion(ctx context.Context, st *store.Store, c *questionnaires.Catalog,
 				counts[k] = sc
 				order = append(order, k)
 			}
-			sc.Total++
-			w := tp.Window(p.BaselineDate.Time)
-			switch {
-			case missingFor(&c.Protocol, p, tp.ID, bySubject[p.ID]).none():
-				sc.Complete++
-			case today.After(w.Closes):
-				sc.Missed++
-			case (w.AtConsent && !begun(p)) || (!w.AtConsent && today.Before(w.Opens)):
-				sc.Upcoming++
-			case today.After(w.Due):
-				sc.Overdue++
-			default:
-				sc.Open++
-			}
+			sc.Total += g.N
+			*where(sc) += g.N
 		}
 	}
 	out := make([]SiteCompletion, 0, len(order))
 	for _, site := range uniqueSites(order, func(k key) string { return k.site }) {
-		for _, tp := range c.Protocol.Timepoints {
+		for _, tp := range co.catalog.Protocol.Timepoints {
 			if sc, ok := counts[key{site, tp.ID}]; ok {
 				out = append(out, *sc)
 			}
 		}
 	}
-	return out, nil
+	return out
+}
+
+// completionAt is the count of SiteCompletion that p's timepoint tp adds
+// to on today, given the assessments about p; nil when no one answers
+// anything about p at tp.
+func completionAt(proto *questionnaires.Protocol, p *store.ScheduleParticipant, states []store.AssessmentState, today time.Time, tp questionnaires.Timepoint) func(*SiteCompletion) *int {
+	self, ratings := hasBattery(proto, p.Role, tp.ID)
+	if !self && !(ratings && p.ClinicianID.Valid) {
+		return nil
+	}
+	w := tp.Window(p.BaselineDate.Time)
+	switch {
+	case missingFor(proto, p, tp.ID, states).none():
+		return func(sc *SiteCompletion) *int { return &sc.Complete }
+	case today.After(w.Closes):
+		return func(sc *SiteCompletion) *int { return &sc.Missed }
+	case (w.AtConsent && !begun(p)) || (!w.AtConsent && today.Before(w.Opens)):
+		return func(sc *SiteCompletion) *int { return &sc.Upcoming }
+	case today.After(w.Due):
+		return func(sc *SiteCompletion) *int { return &sc.Overdue }
+	}
+	return func(sc *SiteCompletion) *int { return &sc.Open }
 }
 
 func uniqueSites[K any](keys []K, site func(K) string) []string {

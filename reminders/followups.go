@@ -94,35 +94,9 @@ func followUpsOf(ctx context.Context, st *store.Store, c *questionnaires.Catalog
 	for _, s := range subjects {
 		today := questionnaires.Today(now, questionnaires.Location(s.Timezone))
 		for _, tp := range c.Protocol.Timepoints {
-			w := tp.Window(s.BaselineDate.Time)
-			// Someone who declined in the chat is not in the study,
-			// whatever their baseline date.
-			if !w.OpenOn(today) || (w.AtConsent && !begun(s)) || (needsConsent(s.Role) && !s.InStudy) {
+			f, ok := followUpAt(&c.Protocol, s, clinicians[s.ClinicianID.Int64], bySubject[s.ID], today, tp)
+			if !ok {
 				continue
-			}
-			m := missingFor(&c.Protocol, s, tp.ID, bySubject[s.ID])
-			if m.none() {
-				continue
-			}
-			f := FollowUp{
-				SubjectID: s.ID, Code: s.Code, Site: s.Site, Timepoint: tp.ID, Due: w.Due,
-				SelfMissing: m.self, RatingsMissing: m.ratings, ClinicianID: s.ClinicianID.Int64,
-				SubjectReachable:   reachable(s),
-				ClinicianReachable: reachable(clinicians[s.ClinicianID.Int64]),
-			}
-			// The status is that of whoever is reminded first: the subject
-			// while their own part is open, else their clinician.
-			owes := f.SubjectReachable
-			if len(m.self) == 0 {
-				owes = f.ClinicianReachable
-			}
-			switch {
-			case !owes:
-				f.Status = StatusUnreachable
-			case today.After(w.Due):
-				f.Status = StatusOverdue
-			default:
-				f.Status = StatusOpen
 			}
 			for _, r := range sent {
 				if r.SubjectID == s.ID && r.Timepoint == tp.ID && Step(r.Step) != StepEscalate {
@@ -136,6 +110,75 @@ func followUpsOf(ctx context.Context, st *store.Store, c *questionnaires.Catalog
 		return cmp.Or(cmp.Compare(a.Site, b.Site), cmp.Compare(a.Code, b.Code))
 	})
 	return out, nil
+}
+
+// followUpAt is subject s's timepoint tp on today when it is open and not
+// complete (ok), given their clinician (nil: none) and the assessments
+// about them; Sent is left to the caller.
+func followUpAt(proto *questionnaires.Protocol, s, clinician *store.ScheduleParticipant, states []store.AssessmentState, today time.Time, tp questionnaires.Timepoint) (f FollowUp, ok bool) {
+	w := tp.Window(s.BaselineDate.Time)
+	// Someone who declined in the chat is not in the study, whatever
+	// their baseline date.
+	if !w.OpenOn(today) || (w.AtConsent && !begun(s)) || (needsConsent(s.Role) && !s.InStudy) {
+		return f, false
+	}
+	m := missingFor(proto, s, tp.ID, states)
+	if m.none() {
+		return f, false
+	}
+	f = FollowUp{
+		SubjectID: s.ID, Code: s.Code, Site: s.Site, Timepoint: tp.ID, Due: w.Due,
+		SelfMissing: m.self, RatingsMissing: m.ratings, ClinicianID: s.ClinicianID.Int64,
+		SubjectReachable:   reachable(s),
+		ClinicianReachable: reachable(clinician),
+	}
+	// The status is that of whoever is reminded first: the subject while
+	// their own part is open, else their clinician.
+	owes := f.SubjectReachable
+	if len(m.self) == 0 {
+		owes = f.ClinicianReachable
+	}
+	switch {
+	case !owes:
+		f.Status = StatusUnreachable
+	case today.After(w.Due):
+		f.Status = StatusOverdue
+	default:
+		f.Status = StatusOpen
+	}
+	return f, true
+}
+
+// FollowUpCount is how many follow-ups of one site and timepoint have
+// one status (StatusOpen ...).
+type FollowUpCount struct {
+	Site, Timepoint, Status string
+	N                       int
+}
+
+// FollowUps counts the cohort's open and overdue follow-ups as FollowUps
+// lists them, by site, timepoint and status, in no particular order.
+func (co *Cohort) FollowUps() []FollowUpCount {
+	counts := map[FollowUpCount]int{}
+	for i := range co.Groups {
+		g := &co.Groups[i]
+		if !g.FollowedUp() {
+			continue
+		}
+		s, clinician, states := co.member(g)
+		today := questionnaires.Today(co.now, questionnaires.Location(s.Timezone))
+		for _, tp := range co.catalog.Protocol.Timepoints {
+			if f, ok := followUpAt(&co.catalog.Protocol, s, clinician, states, today, tp); ok {
+				counts[FollowUpCount{Site: f.Site, Timepoint: f.Timepoint, Status: f.Status}] += g.N
+			}
+		}
+	}
+	out := make([]FollowUpCount, 0, len(counts))
+	for k, n := range counts {
+		k.N = n
+		out = append(out, k)
+	}
+	return out
 }
 
 // reachable: a reminder can be written to them now.

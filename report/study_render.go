@@ -21,11 +21,12 @@ func consumerMeasures(os []Outcome) []labelled {
 }
 
 // otherMeasures are the compared measures that are not consumer outcomes
-// (the clinicians' own questionnaires), labelled by group.
+// (the clinicians' own questionnaires), labelled by group. The IT-IS has
+// its own table.
 func (a *Analysis) otherMeasures() []labelled {
 	var out []labelled
 	for _, m := range a.Measures {
-		if m.Group != string(questionnaires.RoleConsumer) {
+		if m.Group != string(questionnaires.RoleConsumer) && m.Questionnaire != ClinicianFidelityID {
 			out = append(out, labelled{m.Group, m})
 		}
 	}

@@ -31,7 +31,7 @@ var MissingCodes = []ValueLabel{
 // MissingNote is what the codebook says about missing values.
 var MissingNote = fmt.Sprintf("Missing values: in the wide export a numeric item cell holds %d when the item was skipped, "+
 	"%d when it was not asked (its branching condition was not met), %d when it was answered not known "+
-	"(a code the questionnaire leaves out of its scores, such as HoNOS 9), and %d when the assessment expired before the item was reached; "+
+	"(a code the questionnaire leaves out of its scores, such as HoNOS 9, or an item's own answer for no rating, such as GAF 0), and %d when the assessment expired before the item was reached; "+
 	"an empty cell is an assessment not started or still in progress. Text items are empty whatever the reason. "+
 	"The long export has a row only for an answer given: its missing column is %d for a skip (value empty) and %d for not known "+
 	"(value keeps the code answered, e.g. 9). The R, SPSS and Stata syntax declare the codes as missing values with these labels.",
@@ -79,14 +79,20 @@ func longMissing(q *questionnaires.Questionnaire, item string, value *string) st
 	return ""
 }
 
-// notKnown reports whether raw is a choice item's code that the
-// questionnaire's scoring leaves out (exclude_codes: HoNOS 9 = not known).
+// notKnown reports whether raw is an answer that means no rating could be
+// given: a choice item's code the questionnaire's scoring leaves out
+// (exclude_codes: HoNOS 9 = not known), or one of the item's own missing
+// answers (GAF 0 = insufficient information).
 func notKnown(q *questionnaires.Questionnaire, it *questionnaires.Item, raw string) bool {
-	if q.Scoring == nil || it.Type != questionnaires.TypeChoice {
+	if it.Type != questionnaires.TypeChoice && it.Type != questionnaires.TypeInteger {
 		return false
 	}
 	code, err := strconv.Atoi(strings.TrimSpace(raw))
-	return err == nil && slices.Contains(q.Scoring.ExcludeCodes, code)
+	if err != nil {
+		return false
+	}
+	excluded := q.Scoring != nil && it.Type == questionnaires.TypeChoice && slices.Contains(q.Scoring.ExcludeCodes, code)
+	return excluded || slices.Contains(it.Missing, code)
 }
 
 // checkMissingCodes refuses definitions in which a missing code is a valid

@@ -19,12 +19,15 @@ import (
 // per reason: hope's item3 is asked only when item1 is 1 or 2; OSL-C-0001
 // skipped hope item2 and was not asked item3 at baseline; their HoNOS
 // baseline rating expired after h1, answered 9 (not known); the m12 rating
-// is in progress after h1.
+// is in progress after h1; their GAF at m12 has symptoms 0, insufficient
+// information.
 func missingStudy() (*store.ExportData, *questionnaires.Catalog) {
 	cat := testCatalog()
 	delete(cat.Questionnaires, "diary-note") // no text with line breaks: PSPP reads every row
 	cat.Protocol.Batteries[0].Questionnaires = []string{"hope"}
 	cat.Questionnaires["hope"].Items[2].ShowIf = &questionnaires.Condition{Item: "item1", In: []int{1, 2}}
+	gaf := &cat.Questionnaires["gaf"].Items[0] // 0 = insufficient information
+	gaf.Min, gaf.Missing = ip(0), []int{0}
 	at := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
 	var answers []store.ExportAnswer
 	add := func(subject, respondent, q, tp, status, item string, value *string) {
@@ -47,6 +50,8 @@ func missingStudy() (*store.ExportData, *questionnaires.Catalog) {
 	add("OSL-C-0001", "OSL-C-0001", "hope", "m12", "completed", "item3", s("4"))
 	add("OSL-C-0001", "OSL-K-0001", "honos", "baseline", "expired", "h1", s("9"))
 	add("OSL-C-0001", "OSL-K-0001", "honos", "m12", "in_progress", "h1", s("2"))
+	add("OSL-C-0001", "OSL-K-0001", "gaf", "m12", "completed", "symptoms", s("0"))
+	add("OSL-C-0001", "OSL-K-0001", "gaf", "m12", "completed", "function", s("50"))
 	add("OSL-C-0002", "OSL-C-0002", "hope", "baseline", "completed", "item1", s("1"))
 	add("OSL-C-0002", "OSL-C-0002", "hope", "baseline", "completed", "item2", s("1"))
 	add("OSL-C-0002", "OSL-C-0002", "hope", "baseline", "completed", "item3", s("1"))
@@ -74,7 +79,9 @@ func TestWideMissingCodes(t *testing.T) {
 		"honos_h2_m12":           "", // in progress: not known yet
 		"honos_total_baseline":   "",
 		"honos_total_n_baseline": "0",
-		"gaf_symptoms_baseline":  "", // never started
+		"gaf_symptoms_baseline":  "",    // never started
+		"gaf_symptoms_m12":       "-93", // 0: insufficient information
+		"gaf_function_m12":       "50",
 	} {
 		if got[column] != want {
 			t.Errorf("%s = %q, want %q", column, got[column], want)

@@ -11,22 +11,26 @@ import (
 // ReportCSVHeader is the report CSV's exact columns. The CSV is tidy: one
 // statistic per row, so it loads into any package without reshaping.
 // Missing statistics are empty.
-var ReportCSVHeader = []string{"section", "questionnaire", "score", "group", "site", "timepoint", "statistic", "value"}
+// participant, last so that the first eight stay where they were, names
+// the clinician of a clinician_fidelity row.
+var ReportCSVHeader = []string{"section", "questionnaire", "score", "group", "site", "timepoint", "statistic", "value", "participant"}
 
-// WriteCSV renders the report as tidy CSV: sections outcome, fidelity,
-// completion and retention.
+// WriteCSV renders the report as tidy CSV: sections outcome, clustering,
+// outcome_site, clinician_fidelity, fidelity, completion,
+// completion_site, retention and flow.
 func (a *Analysis) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	rows := [][]string{ReportCSVHeader}
 	// Every cell but the value is text; the value is a number but for the
 	// few statistics that are words (see SafeCell).
-	words := map[string]bool{"note": true, "band": true, "wilcoxon_ties": true, "wilcoxon_exact": true}
+	words := map[string]bool{"note": true, "band": true, "wilcoxon_ties": true, "wilcoxon_exact": true, "domain": true, "acceptable": true}
+	participant := ""
 	add := func(section, q, score, group, site, tp, stat, value string) {
-		row := []string{section, q, score, group, site, tp, stat, value}
-		for i := range row[:len(row)-1] {
+		row := []string{section, q, score, group, site, tp, stat, value, participant}
+		for i := range row {
 			row[i] = SafeCell(row[i], false)
 		}
-		row[len(row)-1] = SafeCell(value, !words[stat])
+		row[7] = SafeCell(value, !words[stat])
 		rows = append(rows, row)
 	}
 	span := a.From.ID + "-" + a.To.ID
@@ -58,10 +62,19 @@ func (a *Analysis) WriteCSV(w io.Writer) error {
 			out("note", strings.Join(p.Notes, "; "))
 		}
 	}
+	a.studyCSV(add, &participant)
 	for _, f := range a.Fidelity {
 		add("fidelity", f.Questionnaire, f.Score, "site", f.Site, f.Timepoint, "raters", strconv.Itoa(f.Raters))
 		add("fidelity", f.Questionnaire, f.Score, "site", f.Site, f.Timepoint, "mean", num(f.Mean))
 		add("fidelity", f.Questionnaire, f.Score, "site", f.Site, f.Timepoint, "band", f.Band)
+	}
+	for _, h := range a.Study.Sites.High {
+		for _, c := range a.Study.Sites.Columns {
+			if c.Variable == h.Variable {
+				add("fidelity", c.Questionnaire, c.Score, "site", "", h.Timepoint, "sites_rated", strconv.Itoa(h.Rated))
+				add("fidelity", c.Questionnaire, c.Score, "site", "", h.Timepoint, "sites_high", strconv.Itoa(h.High))
+			}
+		}
 	}
 	for _, c := range a.Completion {
 		for _, s := range [][2]string{
@@ -72,6 +85,13 @@ func (a *Analysis) WriteCSV(w io.Writer) error {
 			{"rate", num(c.Rate)},
 		} {
 			add("completion", c.Questionnaire, "", "", c.Site, c.Timepoint, s[0], s[1])
+		}
+	}
+	for _, sc := range a.Study.SiteCompletion {
+		for _, t := range sc.Timepoints {
+			add("completion_site", "", "", "", sc.Site, t.Timepoint, "completed", strconv.Itoa(t.Completed))
+			add("completion_site", "", "", "", sc.Site, t.Timepoint, "expected", strconv.Itoa(t.Expected))
+			add("completion_site", "", "", "", sc.Site, t.Timepoint, "rate", num(t.Rate))
 		}
 	}
 	for _, r := range a.Retention {

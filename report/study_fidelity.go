@@ -51,7 +51,8 @@ const SiteBandsRule = "bands from the definition, else the fidelity scales' (mea
 type ClinicianFidelity struct {
 	// Defined: the catalog has the it-is questionnaire with a score.
 	Defined  bool
-	Variable string // the score's wide-export column, it_is_mean
+	Score    string // the score's id
+	Variable string // its wide-export column, it_is_mean
 	// InStudy counts the clinicians in the study (consented), the
 	// denominator beside Rated.
 	InStudy int
@@ -93,7 +94,7 @@ func clinicianFidelity(cat *questionnaires.Catalog, byKey map[assessmentKey]*ass
 			break
 		}
 	}
-	cf.Defined, cf.Variable = true, scoreColumn(q, s.ID)
+	cf.Defined, cf.Score, cf.Variable = true, s.ID, scoreColumn(q, s.ID)
 	bands := s.Bands
 	if len(bands) == 0 {
 		bands = itisBands

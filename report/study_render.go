@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -231,4 +232,70 @@ func yesNo(v bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// studyCSV adds the study's tables to the report CSV through add; it sets
+// *participant for the rows about one clinician.
+func (a *Analysis) studyCSV(add func(section, q, score, group, site, tp, stat, value string), participant *string) {
+	s := a.Study
+	span := a.From.ID + "-" + a.To.ID
+	consumer := string(questionnaires.RoleConsumer)
+	for i, o := range s.Outcomes {
+		m := o.Measure
+		add("outcome", m.Questionnaire, m.Score, consumer, "", span, "domain", o.Domain)
+		add("clustering", m.Questionnaire, m.Score, consumer, "", span, "sites", strconv.Itoa(o.Sites))
+		add("clustering", m.Questionnaire, m.Score, consumer, "", span, "icc_site", num(o.ICCSite))
+		add("clustering", m.Questionnaire, m.Score, consumer, "", span, "clinicians", strconv.Itoa(o.Clinicians))
+		add("clustering", m.Questionnaire, m.Score, consumer, "", span, "icc_clinician", num(o.ICCClinician))
+		for _, so := range s.SiteOutcomes {
+			c := so.Cells[i]
+			add("outcome_site", m.Questionnaire, m.Score, consumer, so.Site, span, "n_pairs", strconv.Itoa(c.N))
+			add("outcome_site", m.Questionnaire, m.Score, consumer, so.Site, span, "mean_change", num(c.Change))
+		}
+	}
+	c := s.Clustering
+	// Without a consumer outcome nothing clusters: no rows.
+	for _, st := range clusteringStats(c, len(s.Outcomes) > 0) {
+		add("clustering", "", "", consumer, "", span, st[0], st[1])
+	}
+	cf := s.Clinicians
+	clinician := string(questionnaires.RoleClinician)
+	for _, r := range cf.Rows {
+		*participant = r.Clinician
+		add("clinician_fidelity", ClinicianFidelityID, cf.Score, clinician, r.Site, r.Timepoint, "mean", num(r.Mean))
+		add("clinician_fidelity", ClinicianFidelityID, cf.Score, clinician, r.Site, r.Timepoint, "band", r.Band)
+		add("clinician_fidelity", ClinicianFidelityID, cf.Score, clinician, r.Site, r.Timepoint, "acceptable", strconv.FormatBool(r.Acceptable))
+	}
+	*participant = ""
+	for _, sh := range cf.Summary {
+		for _, st := range [][2]string{
+			{"threshold", num(AcceptableITIS)},
+			{"in_study", strconv.Itoa(cf.InStudy)},
+			{"rated", strconv.Itoa(sh.Rated)},
+			{"acceptable_n", strconv.Itoa(sh.Acceptable)},
+			{"acceptable_share", num(sh.Share)},
+		} {
+			add("clinician_fidelity", ClinicianFidelityID, cf.Score, clinician, "", sh.Timepoint, st[0], st[1])
+		}
+	}
+}
+
+// clusteringStats are the clustering section's overall statistics, none
+// when there is no outcome to cluster.
+func clusteringStats(c Clustering, outcomes bool) [][2]string {
+	if !outcomes {
+		return nil
+	}
+	return [][2]string{
+		{"consumers", strconv.Itoa(c.Consumers)},
+		{"sites", strconv.Itoa(c.BySite.Clusters)},
+		{"consumers_per_site_min", strconv.Itoa(c.BySite.Min)},
+		{"consumers_per_site_max", strconv.Itoa(c.BySite.Max)},
+		{"consumers_per_site_mean", num(c.BySite.Mean)},
+		{"clinicians", strconv.Itoa(c.ByClinician.Clusters)},
+		{"consumers_per_clinician_min", strconv.Itoa(c.ByClinician.Min)},
+		{"consumers_per_clinician_max", strconv.Itoa(c.ByClinician.Max)},
+		{"consumers_per_clinician_mean", num(c.ByClinician.Mean)},
+		{"not_rated_by_a_clinician", strconv.Itoa(c.Unrated)},
+	}
 }

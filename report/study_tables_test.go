@@ -341,3 +341,34 @@ func TestStudyTablesText(t *testing.T) {
 	out := render(t, func(b *bytes.Buffer) error { return a.WriteText(b) })
 	golden(t, "study_tables.txt", out)
 }
+
+// The CSV carries every study table, one statistic a row; a clinician's
+// rows name them in the participant column.
+func TestStudyTablesCSV(t *testing.T) {
+	a := analyseStudyTables(t)
+	rows := readCSV(t, render(t, func(b *bytes.Buffer) error { return a.WriteCSV(b) }))
+	if got := strings.Join(rows[0], ","); got != strings.Join(ReportCSVHeader, ",") {
+		t.Fatalf("header %q", got)
+	}
+	got := map[string]string{}
+	for _, r := range rows[1:] {
+		got[strings.Join(append(r[:7:7], r[8]), "|")] = r[7]
+	}
+	for k, want := range map[string]string{
+		"outcome|imrs-consumer|mean|consumer||baseline-m12|domain|":              "Illness self-management",
+		"clustering|imrs-consumer|mean|consumer||baseline-m12|icc_clinician|":    "0.64",
+		"clustering|||consumer||baseline-m12|consumers_per_clinician_mean|":      "1.25",
+		"outcome_site|imrs-consumer|mean|consumer|CCC|baseline-m12|mean_change|": "3",
+		"clinician_fidelity|it-is|mean|clinician|AAA|m12|acceptable|AAA-K-2":     "false",
+		"clinician_fidelity|it-is|mean|clinician|BBB|m12|band|BBB-K-1":           "Very good",
+		"clinician_fidelity|it-is|mean|clinician||m12|acceptable_n|":             "2",
+		"clinician_fidelity|it-is|mean|clinician||m12|threshold|":                "3",
+		"fidelity|goi|quality_improvement_mean|site||m12|sites_high|":            "0",
+		"fidelity|goi|individualization_mean|site||m12|sites_high|":              "2",
+		"completion_site||||CCC|m12|rate|":                                       "0.2",
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q", k, got[k], want)
+		}
+	}
+}

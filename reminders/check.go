@@ -76,6 +76,9 @@ type sendCheck struct {
 	// notified, whether they were already told of this timepoint.
 	lastAnswer time.Time
 	notified   bool
+	// assessors: an assessor takes part, so a coordinator subject is asked
+	// only for site ratings they had started (read for coordinators only).
+	assessors bool
 }
 
 // IdleAfter is how long after a person's last answer a scheduled reminder
@@ -109,7 +112,8 @@ func cancelled(why string) verdict { return verdict{cancel: why} }
 
 // decide checks, at send time, that a reminder is still wanted: never after
 // completion, withdrawal or window close, never to someone who cannot be
-// written to, and a rating reminder only to the subject's clinician.
+// written to, and a rating reminder only to the subject's clinician or
+// an assessor.
 func decide(c *questionnaires.Catalog, in sendCheck, now time.Time) verdict {
 	r, to, subject := in.r, in.recipient, in.subject
 	if to == nil || subject == nil {
@@ -149,6 +153,9 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time) verdict {
 		return cancelled("window not open")
 	}
 	m := missingFor(&c.Protocol, subject, tp.ID, in.states)
+	if subject.Role == string(questionnaires.RoleCoordinator) {
+		m.self = coordinatorStillRates(subject, tp.ID, m.self, in.states, in.assessors)
+	}
 	label := tp.Label.In(to.Lang.String)
 	switch {
 	case step == StepEscalate:
@@ -169,6 +176,12 @@ func decide(c *questionnaires.Catalog, in sendCheck, now time.Time) verdict {
 		}
 		first := step == StepOpen || !step.IsManual() && !in.notified
 		return idle(in, verdict{chatID: to.ChatID.Int64, msg: flows.Reminder(to.Lang.String, label, first, w.Closes)}, now)
+	case to.Role == string(questionnaires.RoleAssessor):
+		if len(assessorMissing(&c.Protocol, to, subject, tp.ID, in.states)) == 0 {
+			return cancelled("completed")
+		}
+		first := step == StepOpen || !step.IsManual() && !in.notified
+		return idle(in, verdict{chatID: to.ChatID.Int64, msg: flows.RatingReminder(to.Lang.String, label, assessorCode(subject), first, w.Closes)}, now)
 	default:
 		if !subject.ClinicianID.Valid || subject.ClinicianID.Int64 != to.ID {
 			return cancelled("not the subject's clinician")

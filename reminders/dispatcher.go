@@ -368,8 +368,16 @@ func (d *Dispatcher) load(ctx context.Context, r store.Reminder) (sendCheck, err
 	if r.Timepoint == store.UnreachableTimepoint {
 		return in, nil
 	}
-	if in.states, err = d.Store.AssessmentStatesAt(ctx, r.SubjectID, r.Timepoint); err != nil || Step(r.Step) == StepEscalate {
+	if in.states, err = d.Store.AssessmentStatesAt(ctx, r.SubjectID, r.Timepoint); err != nil {
 		return in, err
+	}
+	if in.subject.Role == string(questionnaires.RoleCoordinator) {
+		if in.assessors, err = d.Store.AssessorsInStudy(ctx); err != nil {
+			return in, err
+		}
+	}
+	if Step(r.Step) == StepEscalate {
+		return in, nil
 	}
 	if in.lastAnswer, _, err = d.Store.LastAnswerAt(ctx, r.ParticipantID); err != nil {
 		return in, err

@@ -15,7 +15,8 @@ const planBatch = 200
 // Planner turns participants into reminder rows. It is the one place that
 // knows which respondent is reminded of what: a participant of their own
 // battery, a consumer's clinician of their ratings on the consumer's
-// schedule, and the site's coordinators (through the subject's escalation
+// schedule, an assessor of their ratings of each site and clinician on the
+// subject's schedule (assessor.go), and the site's coordinators (through the subject's escalation
 // step) of anything still missing at due+21.
 type Planner struct {
 	Catalog *questionnaires.Catalog
@@ -148,10 +149,16 @@ func (p *Planner) planReplans(ctx context.Context, tx *store.Tx, replans []repla
 	return tx.PlanReminders(ctx, rows)
 }
 
-// participantRows plans sp's own schedule and, for an active clinician,
-// their ratings of each of their consumers on the consumers' schedules.
+// participantRows plans sp's own schedule, the assessors' part that sp
+// touches (see assessorRows) and, for an active clinician, their ratings of
+// each of their consumers on the consumers' schedules.
 func (p *Planner) participantRows(ctx context.Context, tx *store.Tx, sp *store.ScheduleParticipant, now time.Time, offered bool) ([]store.PlannedReminder, error) {
 	rows := p.Rows(sp, now, offered)
+	assessed, err := p.assessorRows(ctx, tx, sp, now)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, assessed...)
 	if sp.Role != string(questionnaires.RoleClinician) || sp.Status != questionnaires.StatusActive {
 		return rows, nil
 	}

@@ -186,7 +186,7 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		{"unknown timepoint", bad(func(r []string) { r[4] = "m6" }), `line 3: the protocol has no timepoint "m6" (it has baseline, m12)`},
 		{"unknown item", bad(func(r []string) { r[5] = "imrs_99" }), `line 3: imrs-consumer has no item "imrs_99"`},
 		{"unknown option", bad(func(r []string) { r[6] = "7" }), `line 3: "7" is not an option of imrs-consumer imrs_2 (its codes are 1, 2, 3, 4, 5)`},
-		{"out of range", bad(func(r []string) { r[1], r[3], r[5], r[6] = "OSL-K-0001", "gaf", "gaf_symptoms", "101" }), `line 3: "101" is not a whole number from 1 to 100`},
+		{"out of range", bad(func(r []string) { r[1], r[3], r[5], r[6] = "OSL-K-0001", "gaf", "gaf_symptoms", "101" }), `line 3: "101" is not a whole number from 0 to 100`},
 		{"empty value", bad(func(r []string) { r[6] = "" }), "line 3: the value of imrs-consumer imrs_2 is empty, and the item cannot be skipped"},
 		{"before the window", bad(func(r []string) { r[7] = "2026-02-28" }), "line 3: answered_at 2026-02-28 is outside OSL-C-0001's baseline window (2026-03-01 to 2026-04-30)"},
 		{"in the future", bad(func(r []string) { r[7] = "2026-03-10T13:00:00Z" }), "line 3: answered_at 2026-03-10T13:00:00Z is in the future"},

@@ -53,7 +53,7 @@ func TestQuestionnairesList(t *testing.T) {
 		}
 		ids = append(ids, f[0])
 	}
-	want := []string{"gaf", "goi", "honos", "hope", "imr-fidelity", "imr-practice", "imrs-clinician", "imrs-consumer", "qol", "symptoms"}
+	want := []string{"gaf", "goi", "honos", "hope", "imr-fidelity", "imr-practice", "imrs-clinician", "imrs-consumer", "it-is", "qol", "symptoms"}
 	if !slices.Equal(ids, want) {
 		t.Errorf("ids %v, want %v", ids, want)
 	}
@@ -113,9 +113,15 @@ func TestQuestionnairesShowJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v in %s", err, out)
 	}
-	if got.ID != "honos" || got.Version != "1" || len(got.Items) != 12 || !slices.Equal(got.Scoring.ExcludeCodes, []int{9}) {
+	// 12 rated items, and item 8's problem type (A-J) right after item 8.
+	if got.ID != "honos" || got.Version != "1" || len(got.Items) != 13 || !slices.Equal(got.Scoring.ExcludeCodes, []int{9}) {
 		t.Fatalf("show honos --json = %+v", got)
 	}
+	if typ := got.Items[8]; typ.ID != "honos_8_type" || typ.Type != "choice" || len(typ.Options) != 10 ||
+		typ.Options[0].Code != 1 || typ.Options[9].Code != 10 || !strings.HasPrefix(typ.Options[9].Label["en"], "J") {
+		t.Errorf("item 9 is %+v, want honos_8_type with codes 1-10 for A-J", typ)
+	}
+	got.Items = slices.Delete(got.Items, 8, 9)
 	for i, it := range got.Items {
 		var codes []int
 		for _, o := range it.Options {

@@ -52,7 +52,7 @@ func TestServeWarnsOfPlaceholderWording(t *testing.T) {
 	if want := len(cat.Questionnaires) + 1; len(lines) != want {
 		t.Fatalf("%d warning lines, want %d:\n%s", len(lines), want, buf.String())
 	}
-	for _, id := range []string{"gaf", "goi", "honos", "hope", "imr-fidelity", "imr-practice", "imrs-clinician", "imrs-consumer", "qol", "symptoms"} {
+	for _, id := range []string{"gaf", "goi", "honos", "hope", "imr-fidelity", "imr-practice", "imrs-clinician", "imrs-consumer", "it-is", "qol", "symptoms"} {
 		n := 0
 		for _, l := range lines {
 			if strings.Contains(l, "level=WARN") && strings.Contains(l, "questionnaire="+id+" ") {
@@ -67,7 +67,7 @@ func TestServeWarnsOfPlaceholderWording(t *testing.T) {
 		t.Errorf("no warning of the example study text: %q", lines[len(lines)-1])
 	}
 	if err := refusePlaceholders(cat); err == nil ||
-		!strings.Contains(err.Error(), "imrs-consumer, hope, symptoms, qol, imrs-clinician, honos, gaf, imr-practice, imr-fidelity, goi, the study text (study.yaml)") {
+		!strings.Contains(err.Error(), "imrs-consumer, hope, symptoms, qol, imrs-clinician, honos, gaf, imr-practice, imr-fidelity, goi, it-is, the study text (study.yaml)") {
 		t.Errorf("refusePlaceholders(built-in) = %v", err)
 	}
 

@@ -182,9 +182,12 @@ func TestQuestionnairesContract(t *testing.T) {
 		{"imrs-consumer", 15, []int{1, 2, 3, 4, 5}},
 		{"imrs-clinician", 15, []int{1, 2, 3, 4, 5}},
 		{"hope", 12, []int{1, 2, 3, 4}},
-		{"honos", 12, []int{0, 1, 2, 3, 4, 9}},
+		// HoNOS: 12 rated items and item 8's problem type (A-J, below).
+		{"honos", 13, []int{0, 1, 2, 3, 4, 9}},
 		{"imr-fidelity", 13, []int{1, 2, 3, 4, 5}},
-		{"goi", 12, []int{1, 2, 3, 4, 5}},
+		// GOI: G1-G12 scored, G13-G14 optional.
+		{"goi", 14, []int{1, 2, 3, 4, 5}},
+		{"it-is", 13, []int{1, 2, 3, 4, 5}},
 		{"gaf", 2, nil},
 	} {
 		d := w.show(tc.id)
@@ -203,8 +206,12 @@ func TestQuestionnairesContract(t *testing.T) {
 			for _, o := range it.Options {
 				codes = append(codes, o.Code)
 			}
-			if it.Type != "choice" || !slices.Equal(codes, tc.codes) {
-				t.Errorf("%s item %d (%s): type %q codes %v, want choice %v", tc.id, i+1, it.ID, it.Type, codes, tc.codes)
+			want := tc.codes
+			if it.ID == "honos_8_type" {
+				want = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+			}
+			if it.Type != "choice" || !slices.Equal(codes, want) {
+				t.Errorf("%s item %d (%s): type %q codes %v, want choice %v", tc.id, i+1, it.ID, it.Type, codes, want)
 			}
 		}
 	}
@@ -223,9 +230,10 @@ func TestQuestionnairesContract(t *testing.T) {
 			t.Errorf("hope item %d (%s): reverse %v, want %v", i+1, it.ID, *it.Reverse, want)
 		}
 	}
-	// honos: 9 is "not known", outside the scored range 0-4.
+	// honos: 9 is "not known", outside the scored range 0-4 of each rated
+	// item (item 8's problem type is a classification, A-J).
 	for _, it := range w.show("honos").Items {
-		if it.Min != nil && it.Max != nil && (*it.Min != 0 || *it.Max != 4) {
+		if it.ID != "honos_8_type" && it.Min != nil && it.Max != nil && (*it.Min != 0 || *it.Max != 4) {
 			t.Errorf("honos %s: min %d max %d, want the scored range 0-4", it.ID, *it.Min, *it.Max)
 		}
 	}

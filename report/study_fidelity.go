@@ -151,7 +151,8 @@ type SiteScore struct {
 }
 
 // SiteFidelityRow is one site's ratings at one timepoint, in Columns'
-// order; nil where the site has no rating on that score.
+// order; nil where the site has no rating on that score (every cell nil:
+// the site was not rated at a timepoint where others were).
 type SiteFidelityRow struct {
 	Site, Timepoint string
 	Cells           []*Fidelity
@@ -184,13 +185,20 @@ func siteFidelity(a *Analysis) SiteFidelity {
 	}
 	for _, tp := range a.Timepoints {
 		rated := false
+		for _, s := range a.Sites {
+			rated = rated || rows[[2]string{s.Code, tp.ID}] != nil
+		}
+		if !rated {
+			continue
+		}
+		// Every site has a row where any was rated, so that one not
+		// rated shows as such and not as a site fewer.
 		counts := make([]HighCount, len(sf.Columns))
 		for _, s := range a.Sites {
 			r := rows[[2]string{s.Code, tp.ID}]
 			if r == nil {
-				continue
+				r = &SiteFidelityRow{Site: s.Code, Timepoint: tp.ID, Cells: make([]*Fidelity, len(sf.Columns))}
 			}
-			rated = true
 			sf.Rows = append(sf.Rows, *r)
 			for i, c := range r.Cells {
 				if c != nil {
@@ -200,9 +208,6 @@ func siteFidelity(a *Analysis) SiteFidelity {
 					}
 				}
 			}
-		}
-		if !rated {
-			continue
 		}
 		for i := range counts {
 			counts[i].Timepoint, counts[i].Variable = tp.ID, sf.Columns[i].Variable

@@ -107,7 +107,7 @@ func fidelityCellText(f *Fidelity) string {
 }
 
 func highText(h HighCount) string {
-	return fmt.Sprintf("%d of %d", h.High, h.Rated)
+	return fmt.Sprintf("%d of %d rated", h.High, h.Rated)
 }
 
 // acceptableText is the clinician table's summary line for one timepoint.

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"database/sql"
 	"fmt"
 	"math"
 	"strings"
@@ -75,11 +74,12 @@ func studyTablesData() *store.ExportData {
 	d := &store.ExportData{Sites: []store.Site{{Code: "AAA"}, {Code: "BBB"}, {Code: "CCC"}}}
 	add := func(subject, subjectRole, respondent, site, q, tp string, items ...string) {
 		for i, v := range items {
-			d.Answers = append(d.Answers, store.ExportAnswer{
+			x := store.ExportAnswer{
 				Participant: subject, SubjectRole: subjectRole, Respondent: respondent, Site: site, Questionnaire: q,
-				Version: "1", Timepoint: tp, Status: "completed", Item: fmt.Sprintf("%c%d", q[0], i+1),
-				Value: sql.NullString{String: v, Valid: true}, AnsweredAt: reportTime,
-			})
+				Version: "1", Timepoint: tp, Status: "completed", Item: fmt.Sprintf("%c%d", q[0], i+1), AnsweredAt: reportTime,
+			}
+			x.Value.String, x.Value.Valid = v, true
+			d.Answers = append(d.Answers, x)
 		}
 	}
 	for _, c := range []struct {
@@ -237,7 +237,7 @@ func TestStudyTablesFidelity(t *testing.T) {
 	for _, h := range sf.High {
 		high = append(high, h.Variable+" "+highText(h))
 	}
-	if got, want := strings.Join(high, "; "), "imr_fidelity_mean 1 of 3; goi_individualization_mean 2 of 2; goi_quality_improvement_mean 0 of 2"; got != want {
+	if got, want := strings.Join(high, "; "), "imr_fidelity_mean 1 of 3 rated; goi_individualization_mean 2 of 2 rated; goi_quality_improvement_mean 0 of 2 rated"; got != want {
 		t.Errorf("reached high %q, want %q", got, want)
 	}
 
@@ -267,7 +267,7 @@ func TestStudyTablesHTML(t *testing.T) {
 		{"Clinician fidelity (IT-IS)", "<td>AAA-K-2</td><td class=\"text\">AAA</td><td class=\"text\">m12</td><td>2.67</td><td class=\"text\">Needs improvement</td><td class=\"text\">no</td>"},
 		{"Clinician fidelity (IT-IS)", "m12: 2 of 3 clinicians rated (4 in the study) in the acceptable range, 67%"},
 		{"Site fidelity and GOI", "<tr><td>BBB</td><td>m12</td><td>3.67 Moderate</td><td>4.00 High</td><td>2.50 Low</td></tr>"},
-		{"Site fidelity and GOI", "<th>1 of 3</th><th>2 of 2</th><th>0 of 2</th>"},
+		{"Site fidelity and GOI", "<th>1 of 3 rated</th><th>2 of 2 rated</th><th>0 of 2 rated</th>"},
 		{"Feasibility: participant flow", "<td>all sites</td><td class=\"text\">clinician</td><td>6</td><td>6</td><td>4</td>"},
 		{"Feasibility: completion per site", "<tr><td>CCC</td><td>2 of 4 (50%)</td><td>1 of 5 (20%)</td></tr>"},
 	} {
@@ -370,5 +370,27 @@ func TestStudyTablesCSV(t *testing.T) {
 		if got[k] != want {
 			t.Errorf("%s = %q, want %q", k, got[k], want)
 		}
+	}
+}
+
+// A site not rated where others were keeps its row, every cell "-", and
+// the count of sites reaching high is of those rated.
+func TestStudyTablesUnratedSite(t *testing.T) {
+	d := studyTablesData()
+	var kept []store.ExportAnswer
+	for _, x := range d.Answers {
+		if x.Participant != "CCC" {
+			kept = append(kept, x)
+		}
+	}
+	d.Answers = kept
+	a, err := Analyse(d, studyCatalog(), Options{Now: reportTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf := a.Study.Sites
+	last := sf.Rows[len(sf.Rows)-1]
+	if len(sf.Rows) != 3 || last.Site != "CCC" || fidelityCellText(last.Cells[0]) != "-" || highText(sf.High[0]) != "1 of 2 rated" {
+		t.Errorf("rows %+v, high %+v; want CCC's row empty and 1 of 2 rated", sf.Rows, sf.High)
 	}
 }

@@ -43,6 +43,9 @@ func TestAssessorRatesASiteAndAClinician(t *testing.T) {
 		t.Errorf("the site's rating starts with %q, want imr-fidelity 1/13", q.Text)
 	}
 	site := c.answerQuestion(q, 3, false)
+	if next := c.question(q.ID); !strings.HasPrefix(next.Text, "OSL · 2/13") {
+		t.Errorf("after the site's first answer the bot asks %q, want OSL · 2/13", next.Text)
+	}
 
 	mark := c.lastID()
 	c.u.Send("/rate " + kim.participant)

@@ -86,7 +86,7 @@ func (s *step) run() bool {
 // the conversation.
 func (s *step) normalize() {
 	p := s.env.Participant
-	if p.Role != questionnaires.RoleClinician {
+	if !questionnaires.RatesOthers(p.Role) {
 		s.st.Rating = nil
 	}
 	if p.Status == questionnaires.StatusWithdrawn {

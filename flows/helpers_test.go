@@ -53,8 +53,12 @@ func testCatalog() *questionnaires.Catalog {
 	site := q("site", questionnaires.RoleCoordinator, questionnaires.SubjectSite,
 		questionnaires.Item{ID: "site_1", Type: questionnaires.TypeChoice, Text: tx("Fidelity?", "Troskap?"), Options: freq},
 	)
+	integrity := q("integrity", questionnaires.RoleAssessor, questionnaires.SubjectClinician,
+		questionnaires.Item{ID: "integrity_1", Type: questionnaires.TypeChoice, Text: tx("Structure?", "Struktur?"), Options: freq},
+		questionnaires.Item{ID: "integrity_2", Type: questionnaires.TypeChoice, Text: tx("Alliance?", "Allianse?"), Options: freq},
+	)
 	return &questionnaires.Catalog{
-		Questionnaires: map[string]*questionnaires.Questionnaire{"q1": q1, "q2": q2, "prac": prac, "rate": rate, "site": site},
+		Questionnaires: map[string]*questionnaires.Questionnaire{"q1": q1, "q2": q2, "prac": prac, "rate": rate, "site": site, "integrity": integrity},
 		Study: questionnaires.Study{
 			Wording:           questionnaires.WordingValidated,
 			Consent:           questionnaires.Consent{Version: "v1", Text: tx("Consent text.", "Samtykketekst.")},
@@ -73,6 +77,8 @@ func testCatalog() *questionnaires.Catalog {
 				{Role: questionnaires.RoleClinician, Subject: questionnaires.SubjectSelf, Timepoints: []string{"baseline", "m12"}, Questionnaires: []string{"prac"}},
 				{Role: questionnaires.RoleClinician, Subject: questionnaires.SubjectConsumer, Timepoints: []string{"baseline", "m12"}, Questionnaires: []string{"rate"}},
 				{Role: questionnaires.RoleCoordinator, Subject: questionnaires.SubjectSite, Timepoints: []string{"m12"}, Questionnaires: []string{"site"}},
+				{Role: questionnaires.RoleAssessor, Subject: questionnaires.SubjectSite, Timepoints: []string{"m12"}, Questionnaires: []string{"site"}},
+				{Role: questionnaires.RoleAssessor, Subject: questionnaires.SubjectClinician, Timepoints: []string{"m12"}, Questionnaires: []string{"integrity"}},
 			},
 		},
 	}

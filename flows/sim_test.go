@@ -70,7 +70,7 @@ func newSim(tb testing.TB, cat *questionnaires.Catalog, role questionnaires.Role
 	}
 	codes := map[questionnaires.Role]string{
 		questionnaires.RoleConsumer: "OSL-C-0001", questionnaires.RoleClinician: "OSL-K-0001",
-		questionnaires.RoleCoordinator: "OSL-L-0001",
+		questionnaires.RoleCoordinator: "OSL-L-0001", questionnaires.RoleAssessor: "EXT-A-0001",
 	}
 	p := Participant{ID: 1, Code: codes[role], Role: role, Site: "OSL", Lang: lang, Status: questionnaires.StatusInvited}
 	s.invites["INV"] = &simInvite{p: p}
@@ -86,6 +86,11 @@ func newSim(tb testing.TB, cat *questionnaires.Catalog, role questionnaires.Role
 		}
 	case questionnaires.RoleCoordinator:
 		s.self = s.tasksFor(100, "OSL", role, questionnaires.SubjectSite, "m12")
+	case questionnaires.RoleAssessor:
+		// Site OSL through its first coordinator (100), and a clinician.
+		s.ratees = append(s.ratees,
+			simRatee{id: 100, code: "OSL", tasks: s.tasksFor(100, "OSL", role, questionnaires.SubjectSite, "m12")},
+			simRatee{id: 21, code: "OSL-K-0021", tasks: s.tasksFor(21, "OSL-K-0021", role, questionnaires.SubjectClinician, "m12")})
 	}
 	return s
 }
@@ -137,7 +142,7 @@ func (s *sim) env(ev Event) Env {
 	} else {
 		e.Tasks = s.copyTasks(s.self)
 	}
-	if p.Role == questionnaires.RoleClinician {
+	if questionnaires.RatesOthers(p.Role) {
 		for _, r := range s.ratees {
 			open := 0
 			for _, t := range r.tasks {

@@ -96,8 +96,8 @@ func TestClinicianRatesConsumer(t *testing.T) {
 	// Invalid numbers on the typed GAF ratings are refused on the way.
 	answered, refused := 0, false
 	for {
-		if strings.Contains(q.Text, "whole number from 1 to 100") && !refused {
-			for _, bad := range []string{"0", "101", "fifty", "5.5"} {
+		if strings.Contains(q.Text, "whole number from 0 to 100") && !refused {
+			for _, bad := range []string{"-1", "101", "fifty", "5.5"} {
 				k.u.Send(bad)
 				q = k.question()
 			}

@@ -46,7 +46,7 @@ func (s *step) questionText(p pos) string {
 	case questionnaires.TypeChoice:
 		b.WriteString(s.t(msgHintChoice))
 	case questionnaires.TypeInteger:
-		if lo, hi, ok := t.Questionnaire.Range(p.item); ok {
+		if lo, hi, ok := it.AnswerRange(); ok {
 			b.WriteString(s.t(msgHintInteger, lo, hi))
 		} else {
 			b.WriteString(s.t(msgHintNumber))

@@ -74,6 +74,17 @@ func (q *Questionnaire) Range(item int) (lo, hi int, ok bool) {
 	return q.Items[item].scoreRange(q.excluded())
 }
 
+// AnswerRange is the range a typed answer to an integer item must fall in:
+// Min..Max, its missing codes included (GAF 0, insufficient information,
+// is an answer though Range leaves it out of scores). ok is false for
+// other items and an integer item without a range.
+func (it *Item) AnswerRange() (lo, hi int, ok bool) {
+	if it.Type != TypeInteger || it.Min == nil || it.Max == nil || *it.Min > *it.Max {
+		return 0, 0, false
+	}
+	return *it.Min, *it.Max, true
+}
+
 func (it *Item) scoreRange(excluded map[int]bool) (lo, hi int, ok bool) {
 	switch it.Type {
 	case TypeInteger:

@@ -113,7 +113,7 @@ func (it *Item) Validate(input string) (string, error) {
 		}
 		return strconv.Itoa(code), nil
 	case TypeInteger:
-		lo, hi, ok := it.scoreRange(nil)
+		lo, hi, ok := it.AnswerRange()
 		if !ok {
 			return "", fmt.Errorf("questionnaires.Validate: item %s has no range", it.ID)
 		}

@@ -25,10 +25,10 @@ func TestValidate(t *testing.T) {
 		{"gaf", "gaf_symptoms", "57", "57", "", ""},
 		{"gaf", "gaf_symptoms", " 100 ", "100", "", ""},
 		{"gaf", "gaf_symptoms", "1", "1", "", ""},
-		{"gaf", "gaf_symptoms", "0", "", InputOutOfRange, "Please type a whole number from 1 to 100."},
-		{"gaf", "gaf_symptoms", "101", "", InputOutOfRange, "Please type a whole number from 1 to 100."},
-		{"gaf", "gaf_symptoms", "57.5", "", InputNotANumber, "Please type a whole number from 1 to 100."},
-		{"gaf", "gaf_symptoms", "99999999999999999999", "", InputNotANumber, "Please type a whole number from 1 to 100."},
+		{"gaf", "gaf_symptoms", "-1", "", InputOutOfRange, "Please type a whole number from 0 to 100."},
+		{"gaf", "gaf_symptoms", "101", "", InputOutOfRange, "Please type a whole number from 0 to 100."},
+		{"gaf", "gaf_symptoms", "57.5", "", InputNotANumber, "Please type a whole number from 0 to 100."},
+		{"gaf", "gaf_symptoms", "99999999999999999999", "", InputNotANumber, "Please type a whole number from 0 to 100."},
 		{"imr-practice", "imr_practice_7", "  Useful training. ", "Useful training.", "", ""},
 		{"imr-practice", "imr_practice_7", "Æ ø å <b>&", "Æ ø å <b>&", "", ""},
 		{"imr-practice", "imr_practice_7", "   ", "", InputEmpty, "Please type an answer."},
@@ -71,5 +71,25 @@ func TestInputErrorMessages(t *testing.T) {
 	}
 	if got := (&InputError{Key: InputNotAnOption, Codes: []int{0, 1, 9}}).Message("nb"); got != "Svar med et av tallene 0, 1 eller 9." {
 		t.Errorf("nb message = %q", got)
+	}
+}
+
+// GAF 0 (insufficient information) is an answer the chat and an import
+// take, though no score counts it.
+func TestValidateTakesAMissingCode(t *testing.T) {
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaf := c.Questionnaires["gaf"]
+	if v, err := gaf.Validate("gaf_symptoms", " 0 "); err != nil || v != "0" {
+		t.Errorf("Validate(gaf_symptoms, 0) = %q, %v; want 0", v, err)
+	}
+	var ie *InputError
+	if _, err := gaf.Validate("gaf_symptoms", "101"); !errors.As(err, &ie) || ie.Min != 0 || ie.Max != 100 {
+		t.Errorf("Validate(gaf_symptoms, 101) = %v, want out of 0..100", err)
+	}
+	if lo, hi, ok := gaf.Range(0); !ok || lo != 1 || hi != 100 {
+		t.Errorf("gaf_symptoms scored range %d..%d, want 1..100", lo, hi)
 	}
 }

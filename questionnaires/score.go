@@ -92,6 +92,22 @@ func bandOf(bands []Band, v float64) string {
 	return id
 }
 
+// Scored reports whether some score of q counts the item with id, so that
+// the scoring's excluded codes (HoNOS 9 = not known) mean "not known" for
+// it; an item no score counts (HoNOS 8's problem type) keeps its codes.
+func (q *Questionnaire) Scored(id string) bool {
+	i := q.index(id)
+	if q.Scoring == nil || i < 0 {
+		return false
+	}
+	for _, s := range q.Scoring.Scores {
+		if slices.Contains(q.scoredItems(s), i) {
+			return true
+		}
+	}
+	return false
+}
+
 // scoredItems is the positions of the items a score counts: its list, or
 // every choice and integer item when the list is empty; items that cannot be
 // scored (unknown, text, no range) are left out.

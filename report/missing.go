@@ -80,9 +80,9 @@ func longMissing(q *questionnaires.Questionnaire, item string, value *string) st
 }
 
 // notKnown reports whether raw is an answer that means no rating could be
-// given: a choice item's code the questionnaire's scoring leaves out
-// (exclude_codes: HoNOS 9 = not known), or one of the item's own missing
-// answers (GAF 0 = insufficient information).
+// given: a code the questionnaire's scoring leaves out (exclude_codes:
+// HoNOS 9 = not known) on a choice item a score counts, or one of the
+// item's own missing answers (GAF 0 = insufficient information).
 func notKnown(q *questionnaires.Questionnaire, it *questionnaires.Item, raw string) bool {
 	if it.Type != questionnaires.TypeChoice && it.Type != questionnaires.TypeInteger {
 		return false
@@ -91,7 +91,8 @@ func notKnown(q *questionnaires.Questionnaire, it *questionnaires.Item, raw stri
 	if err != nil {
 		return false
 	}
-	excluded := q.Scoring != nil && it.Type == questionnaires.TypeChoice && slices.Contains(q.Scoring.ExcludeCodes, code)
+	excluded := q.Scoring != nil && it.Type == questionnaires.TypeChoice &&
+		slices.Contains(q.Scoring.ExcludeCodes, code) && q.Scored(it.ID)
 	return excluded || slices.Contains(it.Missing, code)
 }
 

@@ -274,7 +274,7 @@ const rosterQuery = `
 	SELECT p.id, p.code, p.site, p.role, p.status, p.baseline_date, p.created_at,
 	       EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
 	       p.erased_at IS NOT NULL AS erased,
-	       `+declinedSQL+` AS declined,
+	       ` + declinedSQL + ` AS declined,
 	       (SELECT max(i.expires_at) FROM invites i
 	        WHERE i.participant_id = p.id AND i.redeemed_at IS NULL AND i.revoked_at IS NULL) AS invite_open_until
 	FROM participants p`

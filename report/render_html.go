@@ -246,43 +246,30 @@ func (a *Analysis) completionChart() (barChart, []legendEntry) {
 		colour[tp.ID] = timepointColours[i%len(timepointColours)]
 		legend = append(legend, legendEntry{Label: tp.Label.In(labelLang), Colour: colour[tp.ID]})
 	}
-	type sum struct{ done, expected int }
-	sums := map[[2]string]*sum{}
-	for _, c := range a.Completion {
-		if !c.InBattery {
-			continue
-		}
-		k := [2]string{c.Site, c.Timepoint}
-		if sums[k] == nil {
-			sums[k] = &sum{}
-		}
-		sums[k].done += c.Completed
-		sums[k].expected += c.Expected
-	}
 	ch := barChart{W: barLabelW + barMaxW + 110}
 	yPos := 8
-	for _, site := range a.Sites {
+	for _, site := range a.Study.SiteCompletion {
 		first := true
-		for _, tp := range a.Timepoints {
-			s := sums[[2]string{site.Code, tp.ID}]
-			if s == nil {
+		for i, tc := range site.Timepoints {
+			if tc.Expected == 0 && tc.Completed == 0 {
 				continue
 			}
+			tp := a.Timepoints[i]
 			if first {
-				ch.Labels = append(ch.Labels, svgText{X: fmt.Sprint(barLabelW - 8), Y: fmt.Sprint(yPos + barH - 4), Text: site.Code})
+				ch.Labels = append(ch.Labels, svgText{X: fmt.Sprint(barLabelW - 8), Y: fmt.Sprint(yPos + barH - 4), Text: site.Site})
 				first = false
 			}
 			rate := 0.0
 			label := "none expected"
-			if s.expected > 0 {
-				rate = math.Min(1, float64(s.done)/float64(s.expected))
-				label = fmt.Sprintf("%.0f%% (%d of %d)", 100*float64(s.done)/float64(s.expected), s.done, s.expected)
+			if tc.Expected > 0 {
+				rate = math.Min(1, tc.Rate)
+				label = fmt.Sprintf("%.0f%% (%d of %d)", 100*tc.Rate, tc.Completed, tc.Expected)
 			}
 			w := rate * barMaxW
 			ch.Bars = append(ch.Bars, svgBar{
 				X: fmt.Sprint(barLabelW), Y: fmt.Sprint(yPos), W: f1(w), H: fmt.Sprint(barH), Colour: colour[tp.ID],
 				Label: label, LabelX: f1(barLabelW + w + 6), LabelY: fmt.Sprint(yPos + barH - 4),
-				Title: site.Code + ", " + tp.Label.In(labelLang) + ": " + label,
+				Title: site.Site + ", " + tp.Label.In(labelLang) + ": " + label,
 			})
 			yPos += barH + barGap
 		}

@@ -205,12 +205,15 @@ func (tx *Tx) LinkChat(ctx context.Context, participantID, userID, chatID int64,
 	// Coordinators give no consent: linking is their enrolment, and its day
 	// their baseline unless one was given, so that their site ratings open
 	// at m12 like everyone's.
+	today, err := tx.siteToday(ctx, participantID, now)
+	if err != nil {
+		return err
+	}
 	_, err = tx.tx.ExecContext(ctx, `
-		UPDATE participants p SET status = 'active',
-			baseline_date = CASE WHEN p.role = 'coordinator' AND p.baseline_date IS NULL
-				THEN ($2::timestamptz AT TIME ZONE s.timezone)::date ELSE p.baseline_date END
-		FROM sites s
-		WHERE p.id = $1 AND s.code = p.site AND p.status = 'invited'`, participantID, now)
+		UPDATE participants SET status = 'active',
+			baseline_date = CASE WHEN role = 'coordinator' AND baseline_date IS NULL
+				THEN $2 ELSE baseline_date END
+		WHERE id = $1 AND status = 'invited'`, participantID, today)
 	return err
 }
 

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // This file holds sites and participants: who takes part where, their
@@ -80,11 +82,27 @@ func (tx *Tx) RecordConsent(ctx context.Context, participantID int64, version st
 	if !agreed {
 		return nil
 	}
+	today, err := tx.siteToday(ctx, participantID, now)
+	if err != nil {
+		return err
+	}
 	_, err = tx.tx.ExecContext(ctx, `
-		UPDATE participants p SET baseline_date = ($2::timestamptz AT TIME ZONE s.timezone)::date
-		FROM sites s
-		WHERE p.id = $1 AND s.code = p.site AND p.baseline_date IS NULL`, participantID, now)
+		UPDATE participants SET baseline_date = $2
+		WHERE id = $1 AND baseline_date IS NULL`, participantID, today)
 	return err
+}
+
+// siteToday is the date at now in the participant's site's time zone, by
+// the one calendar (questionnaires.Today), for a baseline date fixed on
+// the day of consent or linking.
+func (tx *Tx) siteToday(ctx context.Context, participantID int64, now time.Time) (time.Time, error) {
+	var zone string
+	if err := tx.tx.GetContext(ctx, &zone, `
+		SELECT s.timezone FROM participants p JOIN sites s ON s.code = p.site
+		WHERE p.id = $1`, participantID); err != nil {
+		return time.Time{}, notFound(err)
+	}
+	return questionnaires.Today(now, questionnaires.Location(zone)), nil
 }
 
 // SetParticipantLang records the language a participant chose in the chat.

@@ -144,3 +144,49 @@ func TestMigrateTwice(t *testing.T) {
 		t.Fatalf("second migrate applied %d, %v", n, err)
 	}
 }
+
+// A baseline fixed on the day of consent, or a coordinator's on the day of
+// linking, is that day in the site's time zone, by the one calendar: at
+// 03:00 UTC it is still yesterday in New York.
+func TestBaselineIsTheDayInTheSitesZone(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	if err := st.AddSite(ctx, "NYC", "New York"); err != nil {
+		t.Fatal(err)
+	}
+	pgtest.Exec(t, `UPDATE sites SET timezone = 'America/New_York' WHERE code = 'NYC'`)
+	now := time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)
+	var ids []int64
+	codes := counter()
+	for i, role := range []string{"consumer", "coordinator"} {
+		inv, err := st.Invite(ctx, store.NewParticipant{Site: "NYC", Role: role, InviteExpires: now.Add(time.Hour)}, 1, codes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := st.ParticipantByCode(ctx, inv[0].ParticipantCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.LockInvite(ctx, inv[0].InviteCode); err != nil {
+				return err
+			}
+			if err := tx.LinkChat(ctx, p.ID, int64(500+i), int64(500+i), []byte(`{}`), now); err != nil {
+				return err
+			}
+			if role == "consumer" {
+				return tx.RecordConsent(ctx, p.ID, "1", true, now)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range ids {
+		if n := pgtest.Int(t, `SELECT count(*) FROM participants WHERE id = $1 AND baseline_date = '2026-03-01'`, id); n != 1 {
+			t.Errorf("participant %d: baseline not 1 March, New York's date at 03:00 UTC on 2 March", id)
+		}
+	}
+}

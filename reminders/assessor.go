@@ -131,3 +131,132 @@ func (p *Planner) assessorRows(ctx context.Context, tx *store.Tx, sp *store.Sche
 	}
 	return rows, nil
 }
+
+// assessing is what the follow-up and completion rules need to know of
+// the assessors at one moment: whether any takes part (then a coordinator
+// rates only the site ratings they had started), who they are (each owes
+// their ratings) and whom they rate (each site's subject and each
+// clinician in the study).
+type assessing struct {
+	inStudy   bool
+	assessors []*store.ScheduleParticipant
+	rated     map[int64]bool
+}
+
+// loadAssessing reads the assessors and whom they rate.
+func loadAssessing(ctx context.Context, st *store.Store) (*assessing, error) {
+	a := &assessing{rated: map[int64]bool{}}
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if a.inStudy, err = tx.AssessorsInStudy(ctx); err != nil || !a.inStudy {
+			return err
+		}
+		subjects, err := tx.AssessorSubjects(ctx)
+		for _, s := range subjects {
+			a.rated[s.ID] = true
+		}
+		return err
+	})
+	if err != nil || !a.inStudy {
+		return a, err
+	}
+	ps, err := st.FollowUpParticipants(ctx, store.FollowUpFilter{Roles: []string{string(questionnaires.RoleAssessor)}})
+	for _, p := range ps {
+		// Those taking part, as store.AssessorsInStudy counts them: agreed
+		// in the chat and not withdrawn.
+		if p.Consented {
+			a.assessors = append(a.assessors, p)
+		}
+	}
+	return a, err
+}
+
+// owed is what is still owed about a subject at a timepoint: missing
+// (their own part, a coordinator's as far as the rule still asks it, and
+// their clinician's ratings) and what some assessor in the study has not
+// completed about them.
+type owed struct {
+	missing
+	assessors []string
+	// assessorsReachable: an assessor who owes them can be written to.
+	assessorsReachable bool
+}
+
+func (o owed) none() bool { return o.missing.none() && len(o.assessors) == 0 }
+
+// owed is what is still owed about s at tp, given the assessments about
+// them.
+func (a *assessing) owed(p *questionnaires.Protocol, s *store.ScheduleParticipant, tp string, states []store.AssessmentState) owed {
+	o := owed{missing: missingFor(p, s, tp, states)}
+	if s.Role == string(questionnaires.RoleCoordinator) {
+		o.self = coordinatorStillRates(s, tp, o.self, states, a.inStudy)
+	}
+	if !a.rated[s.ID] {
+		return o
+	}
+	for _, as := range a.assessors {
+		m := assessorMissing(p, as, s, tp, states)
+		if len(m) > 0 && reachable(as) {
+			o.assessorsReachable = true
+		}
+		for _, q := range m {
+			if !slices.Contains(o.assessors, q) {
+				o.assessors = append(o.assessors, q)
+			}
+		}
+	}
+	return o
+}
+
+// answered reports whether anyone answers anything about s at tp: their
+// own battery (a coordinator's only as far as the rule still asks it),
+// their clinician's ratings, or the assessors'.
+func (a *assessing) answered(p *questionnaires.Protocol, s *store.ScheduleParticipant, tp string, states []store.AssessmentState) bool {
+	self, ratings := hasBattery(p, s.Role, tp)
+	if self && s.Role == string(questionnaires.RoleCoordinator) {
+		own := p.BatteryFor(questionnaires.RoleCoordinator, questionnaires.SubjectSite, tp)
+		self = len(coordinatorStillRates(s, tp, own, states, a.inStudy)) > 0
+	}
+	return self || (ratings && s.ClinicianID.Valid) ||
+		(a.rated[s.ID] && len(a.assessors) > 0 && len(p.BatteryFor(questionnaires.RoleAssessor, assessedAs(s.Role), tp)) > 0)
+}
+
+// ratedOneByOne is the part of a cohort read one participant at a time
+// rather than by groups: coordinators and clinicians, whom assessors rate
+// and whose counts depend on who rated what (few, beside the consumers).
+type ratedOneByOne struct {
+	*assessing
+	people []*store.ScheduleParticipant // followed up (not withdrawn, with a baseline date)
+	states map[int64][]store.AssessmentState
+}
+
+// countedOneByOne reports whether participants of role are counted one
+// by one (ratedOneByOne) rather than by groups.
+func countedOneByOne(role string) bool { return assessedAs(role) != "" }
+
+// loadRatedOneByOne reads the coordinators and clinicians of sites one by
+// one, with the assessments about them, and the assessors.
+func loadRatedOneByOne(ctx context.Context, st *store.Store, sites []string) (*ratedOneByOne, error) {
+	a, err := loadAssessing(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	r := &ratedOneByOne{assessing: a, states: map[int64][]store.AssessmentState{}}
+	if len(sites) == 0 {
+		return r, nil
+	}
+	r.people, err = st.FollowUpParticipants(ctx, store.FollowUpFilter{Sites: sites,
+		Roles: []string{string(questionnaires.RoleCoordinator), string(questionnaires.RoleClinician)}})
+	if err != nil || len(r.people) == 0 {
+		return r, err
+	}
+	ids := make([]int64, len(r.people))
+	for i, p := range r.people {
+		ids[i] = p.ID
+	}
+	states, err := st.AssessmentStates(ctx, ids)
+	for _, s := range states {
+		r.states[s.SubjectID] = append(r.states[s.SubjectID], s)
+	}
+	return r, err
+}

@@ -13,8 +13,9 @@ import (
 // alike in every fact the completion and follow-up rules read
 // (store.CohortGroups): its counts apply each rule once per group, to a
 // member standing for all of its participants, and multiply by their
-// number. The per-participant FollowUps lists people; both share the
-// rules (completionAt, followUpAt).
+// number; coordinators and clinicians, whom assessors rate, are counted
+// one by one (rated). The per-participant FollowUps lists people; both
+// share the rules (completionAt, followUpAt).
 type Cohort struct {
 	// Groups are the participants, every one of sites (withdrawn and
 	// never linked ones too, for the roster's counts).
@@ -22,6 +23,7 @@ type Cohort struct {
 	catalog *questionnaires.Catalog
 	keys    []store.BatteryItem
 	now     time.Time
+	rated   *ratedOneByOne
 }
 
 // LoadCohort reads the participants of sites as groups at now.
@@ -31,7 +33,11 @@ func LoadCohort(ctx context.Context, st *store.Store, c *questionnaires.Catalog,
 	if err != nil {
 		return nil, fmt.Errorf("reminders.LoadCohort: %w", err)
 	}
-	return &Cohort{Groups: groups, catalog: c, keys: keys, now: now}, nil
+	rated, err := loadRatedOneByOne(ctx, st, sites)
+	if err != nil {
+		return nil, fmt.Errorf("reminders.LoadCohort: %w", err)
+	}
+	return &Cohort{Groups: groups, catalog: c, keys: keys, now: now, rated: rated}, nil
 }
 
 // assessmentKeys are every questionnaire of every timepoint of the

@@ -2,7 +2,9 @@ package reminders
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,7 +19,9 @@ import (
 // participant at a time from the store's per-participant reads (as
 // FollowUps lists them), and wants the same roster statuses, completion
 // and follow-ups. At two moments, so that windows open, fall due and
-// close between them.
+// close between them. An assessor takes part: they rate the first site
+// (through its first coordinator) and its clinicians, and its other
+// coordinators rate it only where they had started.
 func TestCohortAgreesWithEachParticipant(t *testing.T) {
 	ctx := context.Background()
 	cat, err := questionnaires.Load("")
@@ -47,6 +51,52 @@ func TestCohortAgreesWithEachParticipant(t *testing.T) {
 		t.Fatal(err)
 	}
 	sites := []string{benchseed.DeskSite(1), benchseed.DeskSite(2), benchseed.DeskSite(3)}
+	who := map[string]int64{}
+	join := func(name, site, role, baseline string, consent bool) {
+		t.Helper()
+		np := store.NewParticipant{Site: site, Role: role, Lang: "en", InviteExpires: seeded.AddDate(0, 1, 0)}
+		if baseline != "" {
+			d, err := time.Parse(time.DateOnly, baseline)
+			if err != nil {
+				t.Fatal(err)
+			}
+			np.BaselineDate = &d
+		}
+		inv, err := st.Invite(ctx, np, 1, func() (string, error) { return "cohort-" + name, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := st.ParticipantByCode(ctx, inv[0].ParticipantCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		who[name] = p.ID
+		pgtest.Exec(t, `UPDATE invites SET redeemed_at = $2 WHERE participant_id = $1`, p.ID, seeded)
+		pgtest.Exec(t, `INSERT INTO telegram_links (participant_id, user_id, chat_id, linked_at) VALUES ($1, $1, $1, $2)`, p.ID, seeded)
+		pgtest.Exec(t, `UPDATE participants SET status = 'active' WHERE id = $1`, p.ID)
+		if consent { // as the chat records it: agreeing fixes a missing baseline date
+			pgtest.Exec(t, `INSERT INTO consents (participant_id, version, agreed, decided_at) VALUES ($1, '1', true, $2)`, p.ID, seeded)
+			pgtest.Exec(t, `UPDATE participants SET baseline_date = $2 WHERE id = $1 AND baseline_date IS NULL`, p.ID, seeded)
+		}
+	}
+	assess := func(subject, respondent, q, status string) {
+		t.Helper()
+		pgtest.Exec(t, `
+			INSERT INTO assessments (subject_id, respondent_id, questionnaire, version, timepoint, status, opened_at, started_at, completed_at)
+			VALUES ($1, $2, $3, '1', 'm12', $4, $5, $5, CASE WHEN $4 = 'completed' THEN $5::timestamptz END)`,
+			who[subject], who[respondent], q, status, seeded)
+	}
+	join("first", sites[0], "coordinator", "2024-06-10", false) // the site's subject: m12 open at both moments
+	join("started", sites[0], "coordinator", "2024-06-11", false)
+	join("idle", sites[0], "coordinator", "2024-06-12", false)
+	join("k1", sites[0], "clinician", "2024-05-20", true)
+	join("k2", sites[0], "clinician", "2024-06-20", true)
+	join("assessor", sites[1], "assessor", "", true)
+	assess("started", "started", "imr-fidelity", "in_progress")
+	assess("first", "assessor", "goi", "completed")
+	assess("k2", "assessor", "it-is", "completed")
+	assess("k1", "k1", "imr-practice", "completed")
+	assess("k2", "k2", "imr-practice", "completed")
 	for _, now := range []time.Time{seeded, seeded.AddDate(0, 0, 40).Add(16 * time.Hour)} {
 		co, err := LoadCohort(ctx, st, cat, sites, now)
 		if err != nil {
@@ -89,11 +139,15 @@ func TestCohortAgreesWithEachParticipant(t *testing.T) {
 		for _, a := range states {
 			bySubject[a.SubjectID] = append(bySubject[a.SubjectID], a)
 		}
+		assessors, err := loadAssessing(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
 		oneByOne := map[[2]string]*SiteCompletion{}
 		for _, p := range ps {
 			today := questionnaires.Today(now, questionnaires.Location(p.Timezone))
 			for _, tp := range cat.Protocol.Timepoints {
-				if where := completionAt(&cat.Protocol, p, bySubject[p.ID], today, tp); where != nil {
+				if where := completionAt(&cat.Protocol, assessors, p, bySubject[p.ID], today, tp); where != nil {
 					k := [2]string{p.Site, tp.ID}
 					if oneByOne[k] == nil {
 						oneByOne[k] = &SiteCompletion{Site: p.Site, Timepoint: tp.ID}
@@ -119,8 +173,19 @@ func TestCohortAgreesWithEachParticipant(t *testing.T) {
 			t.Fatal(err)
 		}
 		gotF, wantF := map[[3]string]int{}, map[[3]string]int{}
+		var rated []string
 		for _, f := range fs {
 			wantF[[3]string{f.Site, f.Timepoint, f.Status}]++
+			if f.Timepoint == "m12" && (f.SubjectID == who["first"] || f.SubjectID == who["started"] ||
+				f.SubjectID == who["idle"] || f.SubjectID == who["k1"] || f.SubjectID == who["k2"]) {
+				rated = append(rated, fmt.Sprintf("%v/%v", f.SelfMissing, f.AssessorsMissing))
+			}
+		}
+		// The first clinician and the first coordinator's site are the
+		// assessor's to rate; the second coordinator finishes the rating
+		// they started; the third is asked nothing.
+		if want := []string{"[]/[it-is]", "[]/[imr-fidelity]", "[imr-fidelity]/[]"}; !slices.Equal(rated, want) {
+			t.Errorf("%v: the follow-ups of coordinators and clinicians (self/assessors) %v, want %v", now, rated, want)
 		}
 		for _, f := range co.FollowUps() {
 			gotF[[3]string{f.Site, f.Timepoint, f.Status}] += f.N

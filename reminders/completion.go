@@ -14,7 +14,7 @@ import (
 type SiteCompletion struct {
 	Site, Timepoint string
 	Total           int
-	Complete        int // every questionnaire about them done (theirs and their clinician's)
+	Complete        int // every questionnaire about them done (theirs, their clinician's and the assessors')
 	Open, Overdue   int // window open, before or after the due date
 	Missed          int // window closed incomplete
 	Upcoming        int // window not open yet (baseline: no consent yet)
@@ -36,15 +36,10 @@ func (co *Cohort) Completion() []SiteCompletion {
 	type key struct{ site, tp string }
 	counts := map[key]*SiteCompletion{}
 	var order []key
-	for i := range co.Groups {
-		g := &co.Groups[i]
-		if !g.FollowedUp() {
-			continue
-		}
-		p, _, states := co.member(g)
+	add := func(a *assessing, p *store.ScheduleParticipant, states []store.AssessmentState, n int) {
 		today := questionnaires.Today(co.now, questionnaires.Location(p.Timezone))
 		for _, tp := range co.catalog.Protocol.Timepoints {
-			where := completionAt(&co.catalog.Protocol, p, states, today, tp)
+			where := completionAt(&co.catalog.Protocol, a, p, states, today, tp)
 			if where == nil {
 				continue
 			}
@@ -55,9 +50,18 @@ func (co *Cohort) Completion() []SiteCompletion {
 				counts[k] = sc
 				order = append(order, k)
 			}
-			sc.Total += g.N
-			*where(sc) += g.N
+			sc.Total += n
+			*where(sc) += n
 		}
+	}
+	for i := range co.Groups {
+		if g := &co.Groups[i]; g.FollowedUp() && !countedOneByOne(g.Role) {
+			p, _, states := co.member(g)
+			add(&assessing{}, p, states, g.N)
+		}
+	}
+	for _, p := range co.rated.people {
+		add(co.rated.assessing, p, co.rated.states[p.ID], 1)
 	}
 	out := make([]SiteCompletion, 0, len(order))
 	for _, site := range uniqueSites(order, func(k key) string { return k.site }) {
@@ -71,16 +75,15 @@ func (co *Cohort) Completion() []SiteCompletion {
 }
 
 // completionAt is the count of SiteCompletion that p's timepoint tp adds
-// to on today, given the assessments about p; nil when no one answers
-// anything about p at tp.
-func completionAt(proto *questionnaires.Protocol, p *store.ScheduleParticipant, states []store.AssessmentState, today time.Time, tp questionnaires.Timepoint) func(*SiteCompletion) *int {
-	self, ratings := hasBattery(proto, p.Role, tp.ID)
-	if !self && !(ratings && p.ClinicianID.Valid) {
+// to on today, given the assessors and the assessments about p; nil when
+// no one answers anything about p at tp.
+func completionAt(proto *questionnaires.Protocol, a *assessing, p *store.ScheduleParticipant, states []store.AssessmentState, today time.Time, tp questionnaires.Timepoint) func(*SiteCompletion) *int {
+	if !a.answered(proto, p, tp.ID, states) {
 		return nil
 	}
 	w := tp.Window(p.BaselineDate.Time)
 	switch {
-	case missingFor(proto, p, tp.ID, states).none():
+	case a.owed(proto, p, tp.ID, states).none():
 		return func(sc *SiteCompletion) *int { return &sc.Complete }
 	case today.After(w.Closes):
 		return func(sc *SiteCompletion) *int { return &sc.Missed }

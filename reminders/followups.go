@@ -26,13 +26,18 @@ type FollowUp struct {
 	Timepoint string
 	Due       time.Time // civil date
 	Status    string
-	// SelfMissing are the subject's own questionnaires still missing;
-	// RatingsMissing their clinician's ratings of them (ClinicianID).
-	SelfMissing, RatingsMissing []string
-	ClinicianID                 int64
-	// SubjectReachable, ClinicianReachable: active with a linked chat.
-	SubjectReachable, ClinicianReachable bool
-	Sent                                 []string // reminder steps already sent about it
+	// SelfMissing are the subject's own questionnaires still missing (a
+	// coordinator's site ratings only while they are still asked for
+	// them); RatingsMissing their clinician's ratings of them
+	// (ClinicianID); AssessorsMissing what some assessor in the study has
+	// not rated of them (a site, through its first coordinator, or a
+	// clinician).
+	SelfMissing, RatingsMissing, AssessorsMissing []string
+	ClinicianID                                   int64
+	// SubjectReachable, ClinicianReachable: active with a linked chat;
+	// AssessorsReachable: so is an assessor who still owes a rating.
+	SubjectReachable, ClinicianReachable, AssessorsReachable bool
+	Sent                                                     []string // reminder steps already sent about it
 }
 
 // FollowUps lists the open and overdue follow-ups at now of the given sites
@@ -90,11 +95,15 @@ func followUpsOf(ctx context.Context, st *store.Store, c *questionnaires.Catalog
 	if err != nil {
 		return nil, err
 	}
+	a, err := loadAssessing(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	var out []FollowUp
 	for _, s := range subjects {
 		today := questionnaires.Today(now, questionnaires.Location(s.Timezone))
 		for _, tp := range c.Protocol.Timepoints {
-			f, ok := followUpAt(&c.Protocol, s, clinicians[s.ClinicianID.Int64], bySubject[s.ID], today, tp)
+			f, ok := followUpAt(&c.Protocol, a, s, clinicians[s.ClinicianID.Int64], bySubject[s.ID], today, tp)
 			if !ok {
 				continue
 			}
@@ -113,30 +122,37 @@ func followUpsOf(ctx context.Context, st *store.Store, c *questionnaires.Catalog
 }
 
 // followUpAt is subject s's timepoint tp on today when it is open and not
-// complete (ok), given their clinician (nil: none) and the assessments
-// about them; Sent is left to the caller.
-func followUpAt(proto *questionnaires.Protocol, s, clinician *store.ScheduleParticipant, states []store.AssessmentState, today time.Time, tp questionnaires.Timepoint) (f FollowUp, ok bool) {
+// complete (ok), given the assessors, their clinician (nil: none) and the
+// assessments about them; Sent is left to the caller.
+func followUpAt(proto *questionnaires.Protocol, a *assessing, s, clinician *store.ScheduleParticipant, states []store.AssessmentState, today time.Time, tp questionnaires.Timepoint) (f FollowUp, ok bool) {
 	w := tp.Window(s.BaselineDate.Time)
 	// Someone who declined in the chat is not in the study, whatever
 	// their baseline date.
 	if !w.OpenOn(today) || (w.AtConsent && !begun(s)) || (needsConsent(s.Role) && !s.InStudy) {
 		return f, false
 	}
-	m := missingFor(proto, s, tp.ID, states)
+	m := a.owed(proto, s, tp.ID, states)
 	if m.none() {
 		return f, false
 	}
 	f = FollowUp{
 		SubjectID: s.ID, Code: s.Code, Site: s.Site, Timepoint: tp.ID, Due: w.Due,
-		SelfMissing: m.self, RatingsMissing: m.ratings, ClinicianID: s.ClinicianID.Int64,
+		SelfMissing: m.self, RatingsMissing: m.ratings, AssessorsMissing: m.assessors,
+		ClinicianID:        s.ClinicianID.Int64,
 		SubjectReachable:   reachable(s),
 		ClinicianReachable: reachable(clinician),
+		AssessorsReachable: m.assessorsReachable,
 	}
 	// The status is that of whoever is reminded first: the subject while
-	// their own part is open, else their clinician.
-	owes := f.SubjectReachable
-	if len(m.self) == 0 {
+	// their own part is open, else their clinician, else the assessors.
+	var owes bool
+	switch {
+	case len(m.self) > 0:
+		owes = f.SubjectReachable
+	case len(m.ratings) > 0:
 		owes = f.ClinicianReachable
+	default:
+		owes = f.AssessorsReachable
 	}
 	switch {
 	case !owes:
@@ -160,18 +176,22 @@ type FollowUpCount struct {
 // lists them, by site, timepoint and status, in no particular order.
 func (co *Cohort) FollowUps() []FollowUpCount {
 	counts := map[FollowUpCount]int{}
-	for i := range co.Groups {
-		g := &co.Groups[i]
-		if !g.FollowedUp() {
-			continue
-		}
-		s, clinician, states := co.member(g)
+	add := func(a *assessing, s, clinician *store.ScheduleParticipant, states []store.AssessmentState, n int) {
 		today := questionnaires.Today(co.now, questionnaires.Location(s.Timezone))
 		for _, tp := range co.catalog.Protocol.Timepoints {
-			if f, ok := followUpAt(&co.catalog.Protocol, s, clinician, states, today, tp); ok {
-				counts[FollowUpCount{Site: f.Site, Timepoint: f.Timepoint, Status: f.Status}] += g.N
+			if f, ok := followUpAt(&co.catalog.Protocol, a, s, clinician, states, today, tp); ok {
+				counts[FollowUpCount{Site: f.Site, Timepoint: f.Timepoint, Status: f.Status}] += n
 			}
 		}
+	}
+	for i := range co.Groups {
+		if g := &co.Groups[i]; g.FollowedUp() && !countedOneByOne(g.Role) {
+			s, clinician, states := co.member(g)
+			add(&assessing{}, s, clinician, states, g.N)
+		}
+	}
+	for _, s := range co.rated.people {
+		add(co.rated.assessing, s, nil, co.rated.states[s.ID], 1)
 	}
 	out := make([]FollowUpCount, 0, len(counts))
 	for k, n := range counts {

@@ -115,13 +115,16 @@ func (c *Coordinator) actor(ctx context.Context, id int64) (string, error) {
 }
 
 // due lists the follow-ups of the coordinator's sites, leaving out their
-// own site ratings: they are asking about the others.
+// own site ratings (they are asking about the others) but not the
+// assessors' ratings of their site, which are about them as its subject.
 func (c *Coordinator) due(ctx context.Context, lang string, coordinatorID int64, sites []string, now time.Time) (string, error) {
 	all, err := reminders.FollowUps(ctx, c.Store, c.Catalog, sites, now)
 	if err != nil {
 		return "", err
 	}
-	fs := slices.DeleteFunc(all, func(f reminders.FollowUp) bool { return f.SubjectID == coordinatorID })
+	fs := slices.DeleteFunc(all, func(f reminders.FollowUp) bool {
+		return f.SubjectID == coordinatorID && len(f.AssessorsMissing) == 0
+	})
 	if len(fs) == 0 {
 		return flows.Say(lang, flows.MsgNoFollowUps), nil
 	}

@@ -102,3 +102,40 @@ func TestCoordinatorStatusCountsEveryone(t *testing.T) {
 		t.Errorf("/status (nb) = %q", reply)
 	}
 }
+
+// TestCoordinatorCommandsCountAssessorsRatings: once an assessor takes
+// part, /due lists the assessors' open ratings of the site (about its
+// first coordinator, even the one asking) and of each clinician, and
+// /status counts a clinician whose own questionnaires are done as
+// incomplete until the assessor rated them.
+func TestCoordinatorCommandsCountAssessorsRatings(t *testing.T) {
+	s := newStudy(t)
+	// The coordinator linked and the clinician consented a year ago: m12
+	// is due today.
+	coordinator := s.enrol("OSL", "coordinator", "2024-03-14", "")
+	clinician := s.enrol("OSL", "clinician", "2024-03-14", "")
+	s.completeBattery(s.chat, s.apply(s.chat, flows.Event{Kind: flows.EventCommand, Command: "resume"}))
+	c := &conversation.Coordinator{Store: s.st, Catalog: s.cat, Now: func() time.Time { return s.now }}
+	handle := func(cmd string) string {
+		t.Helper()
+		reply, err := c.Handle(s.ctx, s.ids[coordinator], "en", cmd, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reply
+	}
+	if reply := handle("status"); !strings.Contains(reply, "OSL m12: 1/2 complete (1 open,") {
+		t.Errorf("/status without assessors = %q, want the clinician complete and the site open", reply)
+	}
+
+	s.enrol("BRG", "assessor", "", "")
+	reply := handle("due")
+	for _, want := range []string{coordinator + " m12 due 2025-03-14 open", clinician + " m12 due 2025-03-14 open"} {
+		if !strings.Contains(reply, want) {
+			t.Errorf("/due with an assessor = %q, want a line %q", reply, want)
+		}
+	}
+	if reply := handle("status"); !strings.Contains(reply, "OSL m12: 0/2 complete (2 open,") {
+		t.Errorf("/status with an assessor = %q, want the clinician's and the site's ratings open", reply)
+	}
+}

@@ -26,7 +26,10 @@ var ErrAlreadyWithdrawn = errors.New("participant has already withdrawn")
 // Telegram ids we keep), so their old chat is a stranger's from now on. With
 // erase, their answers and assessments (as respondent and as subject) are
 // deleted too. The participant row stays, marked erased when erasing, so the
-// code is never reused and the consent record survives.
+// code is never reused and the consent record survives. A coordinator's
+// erasure keeps the ratings others made of their site: a site's ratings
+// are stored with the site's first coordinator as subject, yet they are
+// about the site, not the person.
 func (tx *Tx) Withdraw(ctx context.Context, participantID int64, erase bool, now time.Time) (err error) {
 	defer wrap(&err, "Tx.Withdraw(%d)", participantID)
 	if err := tx.stopTakingPart(ctx, participantID, erase, now); err != nil {
@@ -37,7 +40,10 @@ func (tx *Tx) Withdraw(ctx context.Context, participantID int64, erase bool, now
 		`DELETE FROM telegram_links WHERE participant_id = $1`,
 	}
 	if erase {
-		deletes = append(deletes, `DELETE FROM assessments WHERE subject_id = $1 OR respondent_id = $1`)
+		// A coordinator is the subject of nothing but their site's ratings.
+		deletes = append(deletes, `DELETE FROM assessments a WHERE a.respondent_id = $1
+			OR (a.subject_id = $1 AND NOT EXISTS (
+				SELECT 1 FROM participants p WHERE p.id = $1 AND p.role = 'coordinator'))`)
 	}
 	for _, q := range deletes {
 		if _, err := tx.tx.ExecContext(ctx, q, participantID); err != nil {

@@ -286,3 +286,64 @@ func TestMarkChatUnreachableOnce(t *testing.T) {
 		t.Fatalf("reachable again: %v, %v", changed, err)
 	}
 }
+
+// Erasing a coordinator deletes their own answers but not the ratings an
+// assessor made of their site (stored with the site's first coordinator as
+// subject); erasing a clinician deletes the assessor's ratings of them,
+// which are about them personally.
+func TestEraseCoordinatorKeepsOthersRatingsOfTheSite(t *testing.T) {
+	st := pgtest.Store(t)
+	ctx := context.Background()
+	if err := st.AddSite(ctx, "OSL", "Oslo"); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for _, role := range []string{"coordinator", "clinician", "assessor"} {
+		inv, err := st.Invite(ctx, store.NewParticipant{Site: "OSL", Role: role, InviteExpires: time.Now().Add(time.Hour)},
+			1, func() (string, error) { return "erase-" + role, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := st.ParticipantByCode(ctx, inv[0].ParticipantCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[role] = p.ID
+	}
+	// rating records respondent's rating of subject with one answer.
+	rating := func(subject, respondent, q string) {
+		t.Helper()
+		pgtest.Exec(t, `
+			WITH a AS (
+				INSERT INTO assessments (subject_id, respondent_id, questionnaire, version, timepoint, status, opened_at, started_at)
+				VALUES ($1, $2, $3, '1', 'm12', 'in_progress', now(), now()) RETURNING id)
+			INSERT INTO answers (assessment_id, item, value, answered_at) SELECT id, 'f1', '4', now() FROM a`,
+			ids[subject], ids[respondent], q)
+	}
+	rating("coordinator", "coordinator", "imr-fidelity") // the coordinator's own, before the assessor came
+	rating("coordinator", "assessor", "imr-fidelity")
+	rating("coordinator", "assessor", "goi")
+	rating("clinician", "assessor", "it-is")
+
+	// count is how many answers respondent gave about subject.
+	count := func(subject, respondent string) int {
+		t.Helper()
+		return pgtest.Int(t, `SELECT count(*) FROM answers x JOIN assessments a ON a.id = x.assessment_id
+			WHERE a.subject_id = $1 AND a.respondent_id = $2`, ids[subject], ids[respondent])
+	}
+	if err := st.WithdrawByCode(ctx, "OSL-R-0001", true, "cli", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("coordinator", "coordinator"); n != 0 {
+		t.Errorf("%d of the erased coordinator's own answers left", n)
+	}
+	if n := count("coordinator", "assessor"); n != 2 {
+		t.Errorf("erasing the coordinator left %d of the assessor's answers about the site, want 2", n)
+	}
+	if err := st.WithdrawByCode(ctx, "OSL-K-0001", true, "cli", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("clinician", "assessor"); n != 0 {
+		t.Errorf("erasing the clinician left %d of the assessor's answers about them", n)
+	}
+}

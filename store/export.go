@@ -66,6 +66,14 @@ type SiteEnrolment struct {
 	Erased       int    `db:"erased"` // withdrew and had their answers erased
 }
 
+// exportedSQL: assessment a (subject s, respondent r) reaches the exports
+// unless an erasure took it: the respondent's answers are gone with them,
+// and so is everything about an erased subject, except a site's ratings
+// others made, which are stored with the site's coordinator as subject and
+// stay when that coordinator is erased (see Tx.Withdraw).
+const exportedSQL = `r.erased_at IS NULL AND
+	(s.erased_at IS NULL OR (s.role = 'coordinator' AND a.respondent_id <> s.id))`
+
 // ExportData is everything the exports and the report read, taken from one
 // snapshot so that its parts agree with each other.
 type ExportData struct {
@@ -122,7 +130,7 @@ func currentAnswers(ctx context.Context, q querier) ([]ExportAnswer, error) {
 			SELECT DISTINCT ON (item) item, value, answered_at, import_id FROM answers
 			WHERE assessment_id = a.id
 			ORDER BY item, id DESC) x ON true
-		WHERE s.erased_at IS NULL AND r.erased_at IS NULL
+		WHERE `+exportedSQL+`
 		ORDER BY s.code COLLATE "C", a.timepoint COLLATE "C", a.questionnaire COLLATE "C",
 		         r.code COLLATE "C", x.item COLLATE "C"`)
 	return out, err
@@ -138,7 +146,7 @@ func completionCounts(ctx context.Context, q querier) ([]CompletionCount, error)
 		FROM assessments a
 		JOIN participants s ON s.id = a.subject_id
 		JOIN participants r ON r.id = a.respondent_id
-		WHERE s.erased_at IS NULL AND r.erased_at IS NULL
+		WHERE `+exportedSQL+`
 		GROUP BY s.site, a.timepoint, a.questionnaire
 		ORDER BY s.site, a.timepoint COLLATE "C", a.questionnaire COLLATE "C"`)
 	return out, err

@@ -340,6 +340,19 @@ func TestEraseCoordinatorKeepsOthersRatingsOfTheSite(t *testing.T) {
 	if n := count("coordinator", "assessor"); n != 2 {
 		t.Errorf("erasing the coordinator left %d of the assessor's answers about the site, want 2", n)
 	}
+	data, err := st.ExportData(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported := 0
+	for _, a := range data.Answers {
+		if a.Participant == "OSL-R-0001" && a.Respondent != "OSL-R-0001" {
+			exported++
+		}
+	}
+	if exported != 2 {
+		t.Errorf("the export has %d of the assessor's answers about the erased coordinator's site, want 2", exported)
+	}
 	if err := st.WithdrawByCode(ctx, "OSL-K-0001", true, "cli", time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ type RehearseCmd struct {
 	Sites      int    `default:"9" help:"Sites, each with a coordinator."`
 	Clinicians int    `default:"31" help:"Clinicians, spread over the sites."`
 	Consumers  int    `default:"44" help:"Consumers, each with a clinician."`
+	Assessors  int    `default:"1" help:"External fidelity raters, who rate every site and every clinician at m12 (0: each site's coordinator rates their site)."`
 	Out        string `required:"" placeholder:"DIR" help:"Folder to write the exports, codebooks, report and reminders log into (created if missing)."`
 	Seed       uint64 `default:"1" help:"Decides the people, their answers and their lateness: the same seed gives the same rehearsal."`
 	Start      string `placeholder:"YYYY-MM-DD" help:"The day everyone enrols (default: today)."`
@@ -39,6 +40,9 @@ func (c *RehearseCmd) Run(app *App) (err error) {
 	started := time.Now()
 	if c.Sites < 1 || c.Clinicians < c.Sites || c.Consumers < 1 {
 		return Usagef("--sites, --clinicians and --consumers: want at least one site, a clinician per site and one consumer (got %d, %d and %d)", c.Sites, c.Clinicians, c.Consumers)
+	}
+	if c.Assessors < 0 {
+		return Usagef("--assessors %d: want 0 or more", c.Assessors)
 	}
 	start := app.Now()
 	if c.Start != "" {
@@ -113,7 +117,7 @@ func (c *RehearseCmd) Run(app *App) (err error) {
 		progressbar.OptionThrottle(100*time.Millisecond))
 	res, err := rehearse.Run(app.Context, rehearse.Options{
 		Store: st, Catalog: catalog, Sites: c.Sites, Clinicians: c.Clinicians, Consumers: c.Consumers,
-		Seed: c.Seed, Start: start, Hours: rcfg.Hours,
+		Assessors: c.Assessors, Seed: c.Seed, Start: start, Hours: rcfg.Hours,
 		Logger: slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Progress: func(done, total int, now time.Time) {
 			bar.ChangeMax(total)
@@ -183,8 +187,8 @@ func (c *RehearseCmd) summary(w io.Writer, res *rehearse.Result, files []string,
 			notices++
 		}
 	}
-	fmt.Fprintf(w, "Rehearsed %d sites, %d coordinators, %d clinicians and %d consumers from %s to %s (seed %d) in %s.\n",
-		c.Sites, roles["coordinator"], roles["clinician"], roles["consumer"],
+	fmt.Fprintf(w, "Rehearsed %d sites, %d coordinators, %d clinicians, %d consumers and %d assessors from %s to %s (seed %d) in %s.\n",
+		c.Sites, roles["coordinator"], roles["clinician"], roles["consumer"], roles["assessor"],
 		res.Start.Format(time.DateOnly), res.End.Format(time.DateOnly), c.Seed, took.Round(100*time.Millisecond))
 	fmt.Fprintf(w, "%d answers given in the chat; %d reminders and %d notices to coordinators sent over %d clock jumps.\n",
 		len(res.Answers), reminded, notices, res.Jumps)

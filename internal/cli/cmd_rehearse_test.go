@@ -33,15 +33,34 @@ func readCSV(t *testing.T, path string) [][]string {
 
 // TestRehearseWritesTheStudysFiles: a small rehearsal writes the exports,
 // codebooks, report and reminders log, says what it did, leaves the
-// study's database untouched and drops its own.
+// study's database untouched and drops its own. With its one assessor by
+// default, the report's clinician (IT-IS) and site fidelity tables have
+// data; with --assessors 0 the coordinators rate their sites and no
+// clinician is rated.
 func TestRehearseWritesTheStudysFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		assessors string
+	}{
+		{"one assessor by default", nil, "1"},
+		{"no assessors", []string{"--assessors", "0"}, "0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { rehearseWritesTheStudysFiles(t, tc.args, tc.assessors) })
+	}
+}
+
+func rehearseWritesTheStudysFiles(t *testing.T, args []string, assessors string) {
 	env := dbEnv(t)
 	before := rehearsalDatabases(t)
 	out := filepath.Join(t.TempDir(), "rehearsal")
-	stdout, stderr, code := run(t, env, "rehearse", "--sites", "2", "--clinicians", "2", "--consumers", "4",
-		"--start", "2025-03-03", "--seed", "3", "--out", out)
+	stdout, stderr, code := run(t, env, append([]string{"rehearse", "--sites", "2", "--clinicians", "2", "--consumers", "4",
+		"--start", "2025-03-03", "--seed", "3", "--out", out}, args...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, " and "+assessors+" assessors from ") {
+		t.Errorf("the summary does not count %s assessors:\n%s", assessors, stdout)
 	}
 	for _, f := range []string{"long.csv", "long-codebook.csv", "long-codebook.R", "long-codebook.sps", "long-codebook.do",
 		"wide.csv", "wide-codebook.csv", "report.html", "report.txt", "reminders.csv", "rehearsal.log"} {
@@ -78,6 +97,17 @@ func TestRehearseWritesTheStudysFiles(t *testing.T) {
 			t.Errorf("report.html has no %s", want)
 		}
 	}
+	text, err := os.ReadFile(filepath.Join(out, "report.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(text), "No site ratings yet.") || !strings.Contains(string(text), "SITE FIDELITY AND GOI") {
+		t.Errorf("report.txt has no site fidelity:\n%s", text)
+	}
+	if rated := !strings.Contains(string(text), "No it-is ratings yet."); rated != (assessors != "0") ||
+		!strings.Contains(string(text), "CLINICIAN FIDELITY") {
+		t.Errorf("report.txt: with %s assessors, the IT-IS table has data: %v, want %v:\n%s", assessors, rated, !rated, text)
+	}
 	if n := pgtest.Count(t, "participants"); n != 0 {
 		t.Errorf("the study's database has %d participants after a rehearsal", n)
 	}
@@ -94,6 +124,7 @@ func TestRehearseBadInputChangesNothing(t *testing.T) {
 	for _, args := range [][]string{
 		{"--sites", "3", "--clinicians", "2"},
 		{"--start", "3 March"},
+		{"--assessors", "-1"},
 	} {
 		out := filepath.Join(t.TempDir(), "never")
 		_, stderr, code := run(t, env, append([]string{"rehearse", "--out", out}, args...)...)

@@ -3,6 +3,7 @@ package rehearse
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/imrbot/imrbot/questionnaires"
@@ -22,10 +23,11 @@ func siteCode(i int) string {
 	return "S" + code
 }
 
-// Task keys: what a person's patience is kept by.
-func selfTask(tp string) string           { return "self:" + tp }
-func rateTask(consumer, tp string) string { return "rate:" + consumer + ":" + tp }
-func siteTask(tp string) string           { return "site:" + tp }
+// Task keys: what a person's patience is kept by. A rating's ratee is
+// named as /rate takes it: a consumer or clinician by code, a site by its.
+func selfTask(tp string) string        { return "self:" + tp }
+func rateTask(ratee, tp string) string { return "rate:" + ratee + ":" + tp }
+func siteTask(tp string) string        { return "site:" + tp }
 
 // patience draws how many notices a person lets pass before doing a task:
 // most act at the first (or at once, where the task is offered at
@@ -50,9 +52,9 @@ func patience(rng *rand.Rand, offered bool) int {
 }
 
 // enrolCohort creates the sites and participants, and enrols everyone on
-// the first day: coordinators link their chat, clinicians and consumers
-// consent and answer their baseline or leave it for later, and clinicians
-// rate the consumers they rate at once.
+// the first day: coordinators link their chat, assessors, clinicians and
+// consumers consent, clinicians and consumers answer their baseline or
+// leave it for later, and clinicians rate the consumers they rate at once.
 func (s *sim) enrolCohort() error {
 	ctx, st, cat := s.ctx, s.o.Store, s.o.Catalog
 	rng := rand.New(rand.NewPCG(s.o.Seed, 0x5eed))
@@ -100,8 +102,20 @@ func (s *sim) enrolCohort() error {
 		if err != nil {
 			return err
 		}
-		c.consumers = append(c.consumers, p)
+		c.ratees = append(c.ratees, p)
 		consumers = append(consumers, p)
+	}
+	// Assessors come last, so that everyone else is drawn as in a
+	// rehearsal without them; each rates every site (through its
+	// coordinator, the site's first) and every clinician.
+	var assessors []*person
+	for i := range s.o.Assessors {
+		p, err := invite(store.NewParticipant{Site: siteCode(i % s.o.Sites), Role: string(questionnaires.RoleAssessor)})
+		if err != nil {
+			return err
+		}
+		p.ratees = append(slices.Clone(coordinators), clinicians...)
+		assessors = append(assessors, p)
 	}
 
 	// Behaviours, drawn in one order from the cohort's generator so that
@@ -114,13 +128,16 @@ func (s *sim) enrolCohort() error {
 				p.Patience[selfTask(tp.ID)] = patience(rng, offered)
 				s.tasksTotal++
 			}
-			if len(cat.Protocol.BatteryFor(role, questionnaires.SubjectSite, tp.ID)) > 0 {
+			// A coordinator is asked to rate their own site only while no
+			// assessor takes part (an assessor rates sites as ratees).
+			if role == questionnaires.RoleCoordinator && questionnaires.CoordinatorRatesSite(s.o.Assessors > 0, false) &&
+				len(cat.Protocol.BatteryFor(role, questionnaires.SubjectSite, tp.ID)) > 0 {
 				p.Patience[siteTask(tp.ID)] = patience(rng, false)
 				s.tasksTotal++
 			}
-			if len(cat.Protocol.BatteryFor(role, questionnaires.SubjectConsumer, tp.ID)) > 0 {
-				for _, c := range p.consumers {
-					p.Patience[rateTask(c.Code, tp.ID)] = patience(rng, offered)
+			for _, r := range p.ratees {
+				if len(cat.Protocol.BatteryFor(role, r.ratedAs(), tp.ID)) > 0 {
+					p.Patience[rateTask(r.rateeCode(), tp.ID)] = patience(rng, offered)
 					s.tasksTotal++
 				}
 			}
@@ -145,6 +162,9 @@ func (s *sim) enrolCohort() error {
 
 	s.progress(false)
 	if err := s.each(coordinators, (*person).link); err != nil {
+		return err
+	}
+	if err := s.each(assessors, (*person).enrol); err != nil {
 		return err
 	}
 	if err := s.each(clinicians, (*person).enrol); err != nil {

@@ -16,14 +16,15 @@ type question struct {
 	msg     telegramfake.Message
 	q       *questionnaires.Questionnaire
 	item    *questionnaires.Item
-	subject string // the consumer a rating is about, "" otherwise
+	subject string // whom a rating of someone else is about (a code as /rate takes it), "" otherwise
 	n, of   int
 	decides bool // a later item's show_if depends on this one
 }
 
-// questionHead is a question's first line: whom a rating is about, the
-// progress within the questionnaire and its title.
-var questionHead = regexp.MustCompile(`^(?:([A-Z]+-[A-Z]-\d+) · )?(\d+)/(\d+) · (.+)$`)
+// questionHead is a question's first line: whom a rating is about (a
+// participant's code, or a site's for an assessor), the progress within
+// the questionnaire and its title.
+var questionHead = regexp.MustCompile(`^(?:([A-Z]+(?:-[A-Z]-\d+)?) · )?(\d+)/(\d+) · (.+)$`)
 
 // lookup finds questionnaires by title in each language.
 type lookup struct {

@@ -22,8 +22,11 @@ type person struct {
 	inviteCode string
 	lang       string
 	rng        *rand.Rand
-	latent     float64 // where on each scale this person's answers (or a consumer's ratings) lie
-	consumers  []*person
+	latent     float64 // where on each scale this person's answers (or the ratings of them) lie
+	// ratees are whom the person rates: a clinician's consumers; an
+	// assessor's sites (each by its coordinator) and clinicians.
+	ratees []*person
+	linked time.Time // when a coordinator linked: their site's schedule
 
 	withdraws, erases, withdrawn bool
 
@@ -108,7 +111,48 @@ func is(want string) func(string) bool { return func(d string) bool { return d =
 // link is a coordinator opening their invitation link.
 func (p *person) link() error {
 	p.u.Start(p.inviteCode)
+	p.linked = p.sim.clock.Now()
 	return p.settle()
+}
+
+// ratedAs is what a rating of p is about: a coordinator stands for their
+// site (the simulation has one coordinator a site, the site's first).
+func (p *person) ratedAs() questionnaires.Subject {
+	switch questionnaires.Role(p.Role) {
+	case questionnaires.RoleCoordinator:
+		return questionnaires.SubjectSite
+	case questionnaires.RoleClinician:
+		return questionnaires.SubjectClinician
+	}
+	return questionnaires.SubjectConsumer
+}
+
+// rateeCode is how a rater names p to /rate and its buttons: a site by its
+// code, anyone else by theirs.
+func (p *person) rateeCode() string {
+	if p.ratedAs() == questionnaires.SubjectSite {
+		return p.Site
+	}
+	return p.Code
+}
+
+// since is the day p's schedule counts from: a coordinator's linking (their
+// site's), anyone else's consent.
+func (p *person) since() time.Time {
+	if p.Role == string(questionnaires.RoleCoordinator) {
+		return p.linked
+	}
+	return p.Consented
+}
+
+// ratee is the one of p's ratees that code names, nil for none.
+func (p *person) ratee(code string) *person {
+	for _, r := range p.ratees {
+		if r.rateeCode() == code {
+			return r
+		}
+	}
+	return nil
 }
 
 // enrol is a clinician or consumer opening their invitation link and
@@ -151,23 +195,43 @@ func (p *person) act(task string, notices int, start func() error) error {
 	return nil
 }
 
-// rateDue rates, through /rate CODE, each consumer whose rating at
-// timepoint tp is due for this clinician after the notices counted.
+// rateDue rates each ratee whose rating at timepoint tp is due for this
+// person after the notices counted. A clinician sends /rate CODE; an
+// assessor, to go every way the bot offers, taps the reminder's button or
+// sends /rate SITE for a site, and sends /rate CODE or picks from /rate's
+// list for a clinician.
 func (p *person) rateDue(tp string, notices int) error {
-	for _, c := range p.consumers {
-		if c.withdrawn {
+	for i, r := range p.ratees {
+		if r.withdrawn {
 			continue
 		}
-		task := rateTask(c.Code, tp)
+		task := rateTask(r.rateeCode(), tp)
 		n := max(notices, p.noticed[task])
-		if err := p.act(task, n, func() error {
-			p.u.Send("/rate " + c.Code)
-			return p.settle()
-		}); err != nil {
+		if err := p.act(task, n, func() error { return p.startRating(i, r) }); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// startRating starts rating r, the i-th of p's ratees (see rateDue).
+func (p *person) startRating(i int, r *person) error {
+	code := r.rateeCode()
+	data, _ := questionnaires.RateCallbackData(code)
+	if p.Role == string(questionnaires.RoleAssessor) && i%2 == 1 {
+		if r.ratedAs() != questionnaires.SubjectSite {
+			p.u.Send("/rate")
+			if err := p.settle(); err != nil {
+				return err
+			}
+			return p.tapLast("the list's button", is(data))
+		}
+		if _, _, ok := p.last(is(data)); ok {
+			return p.tapLast("the reminder's button", is(data))
+		}
+	}
+	p.u.Send("/rate " + code)
+	return p.settle()
 }
 
 // walk answers questions as long as the bot's newest message is one, and
@@ -196,15 +260,17 @@ func (p *person) answer(q question) error {
 	s := p.sim
 	subject, role, kind := p.Code, questionnaires.Role(p.Role), questionnaires.SubjectSelf
 	baseline, latent := p.Consented, p.latent
-	switch q.q.Subject {
-	case questionnaires.SubjectConsumer:
-		c := s.byCode[q.subject]
-		if c == nil {
-			return fmt.Errorf("a rating of %q, who is not in the cohort", q.subject)
+	switch {
+	case q.subject != "":
+		// A rating of someone else, or an assessor's of a site.
+		r := p.ratee(q.subject)
+		if r == nil {
+			return fmt.Errorf("a rating of %q, whom %s does not rate", q.subject, p.Code)
 		}
-		subject, kind, baseline, latent = c.Code, questionnaires.SubjectConsumer, c.Consented, c.latent
-	case questionnaires.SubjectSite:
-		subject, kind, baseline = "", questionnaires.SubjectSite, time.Time{}
+		subject, kind, baseline, latent = r.Code, r.ratedAs(), r.since(), r.latent
+	case q.q.Subject == questionnaires.SubjectSite:
+		// A coordinator's own rating of their site, stored about them.
+		kind, baseline = questionnaires.SubjectSite, time.Time{}
 	}
 	tp, ok := s.openTimepoint(baseline, role, kind)
 	if !ok {

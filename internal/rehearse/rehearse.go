@@ -26,7 +26,11 @@ type Options struct {
 	// Sites, Clinicians and Consumers size the cohort; each site has a
 	// coordinator and at least one clinician.
 	Sites, Clinicians, Consumers int
-	Seed                         uint64
+	// Assessors are external fidelity raters, invited at the sites in
+	// turn, who rate every site and every clinician; with none, each
+	// site's coordinator rates their site.
+	Assessors int
+	Seed      uint64
 	// Start is the day everyone enrols (its calendar date is used).
 	Start time.Time
 	// Hours are the reminders' send hours (REMINDER_QUIET_HOURS).
@@ -64,8 +68,11 @@ type Person struct {
 // Never is the patience of a task a person never does.
 const Never = -1
 
-// Answer is one answer a simulated person gave in the chat. Subject is ""
-// for a rating of a site.
+// Answer is one answer a simulated person gave in the chat. Subject is
+// whom it is about as the exports store it: the respondent for their own
+// questionnaires, the consumer or clinician rated, and for a site's
+// rating the site's coordinator (its first, the one coordinator a site has
+// here).
 type Answer struct {
 	Respondent, Subject, Questionnaire, Timepoint, Item, Value string
 	At                                                         time.Time
@@ -100,8 +107,8 @@ func Run(ctx context.Context, o Options) (_ *Result, err error) {
 			err = fmt.Errorf("rehearse: %w", err)
 		}
 	}()
-	if o.Sites < 1 || o.Clinicians < o.Sites || o.Consumers < 1 {
-		return nil, errors.New("a cohort needs at least one site, a clinician per site and one consumer")
+	if o.Sites < 1 || o.Clinicians < o.Sites || o.Consumers < 1 || o.Assessors < 0 {
+		return nil, errors.New("a cohort needs at least one site, a clinician per site, one consumer and no negative count of assessors")
 	}
 	logger := cmp.Or(o.Logger, slog.New(slog.DiscardHandler))
 	loc := questionnaires.Location("")

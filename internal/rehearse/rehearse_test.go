@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,10 +18,10 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// rehearseSmall runs a cohort of 2 sites, 2 clinicians and 4 consumers
-// with a seed under which someone answers late, someone never does and
-// the withdrawer erases or keeps as erase asks.
-func rehearseSmall(t *testing.T, seed uint64) (*store.Store, *questionnaires.Catalog, *rehearse.Result) {
+// rehearseSmall runs a cohort of 2 sites, 2 clinicians, 4 consumers and
+// the assessors asked for, with a seed under which someone answers late,
+// someone never does and the withdrawer erases or keeps as erase asks.
+func rehearseSmall(t *testing.T, seed uint64, assessors int) (*store.Store, *questionnaires.Catalog, *rehearse.Result) {
 	t.Helper()
 	st := pgtest.Store(t)
 	cat, err := questionnaires.Load("")
@@ -32,7 +33,7 @@ func rehearseSmall(t *testing.T, seed uint64) (*store.Store, *questionnaires.Cat
 		t.Fatal(err)
 	}
 	res, err := rehearse.Run(context.Background(), rehearse.Options{
-		Store: st, Catalog: cat, Sites: 2, Clinicians: 2, Consumers: 4, Seed: seed,
+		Store: st, Catalog: cat, Sites: 2, Clinicians: 2, Consumers: 4, Assessors: assessors, Seed: seed,
 		Start: time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), Hours: hours,
 	})
 	if err != nil {
@@ -41,13 +42,22 @@ func rehearseSmall(t *testing.T, seed uint64) (*store.Store, *questionnaires.Cat
 	return st, cat, res
 }
 
+// cases are the small rehearsals the tests run: with an assessor, as the
+// study had, under two seeds, and without, where coordinators rate their
+// sites.
+var cases = []struct {
+	seed      uint64
+	assessors int
+}{{1, 1}, {2, 1}, {1, 0}}
+
 // TestRehearseAnswersInExport: every answer a simulated person gave is in
-// the long export with its value, unless its respondent or subject withdrew
-// and erased; nothing else is.
+// the long export with its value, respondent and participant (an
+// assessor's as respondent, about a site's coordinator or a clinician),
+// unless its respondent or subject withdrew and erased; nothing else is.
 func TestRehearseAnswersInExport(t *testing.T) {
-	for _, seed := range []uint64{1, 2} {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
-			st, cat, res := rehearseSmall(t, seed)
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("seed %d, %d assessors", tc.seed, tc.assessors), func(t *testing.T) {
+			st, cat, res := rehearseSmall(t, tc.seed, tc.assessors)
 			data, err := st.ExportData(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -61,9 +71,6 @@ func TestRehearseAnswersInExport(t *testing.T) {
 			exported := map[key]string{}
 			for _, row := range long.Rows {
 				k := key{row[col["respondent"]], row[col["participant"]], row[col["questionnaire"]], row[col["timepoint"]], row[col["item"]]}
-				if cat.Questionnaires[k.questionnaire].Subject == questionnaires.SubjectSite {
-					k.subject = ""
-				}
 				exported[k] = row[col["value"]]
 			}
 			erased := ""
@@ -71,6 +78,8 @@ func TestRehearseAnswersInExport(t *testing.T) {
 				erased = w.Code
 			}
 			want := 0
+			byRole := map[string]int{}
+			role := roles(res)
 			for _, a := range res.Answers {
 				k := key{a.Respondent, a.Subject, a.Questionnaire, a.Timepoint, a.Item}
 				v, ok := exported[k]
@@ -81,6 +90,7 @@ func TestRehearseAnswersInExport(t *testing.T) {
 					continue
 				}
 				want++
+				byRole[role[a.Respondent]]++
 				if !ok || v != a.Value {
 					t.Errorf("%+v: exported %q (present %v)", a, v, ok)
 				}
@@ -91,19 +101,33 @@ func TestRehearseAnswersInExport(t *testing.T) {
 			if want == 0 {
 				t.Fatal("nobody answered anything")
 			}
+			if (byRole["assessor"] > 0) != (tc.assessors > 0) {
+				t.Errorf("%d answers by assessors in a rehearsal with %d", byRole["assessor"], tc.assessors)
+			}
 		})
 	}
+}
+
+// roles maps each simulated person's code to their role.
+func roles(res *rehearse.Result) map[string]string {
+	out := map[string]string{}
+	for _, p := range res.People {
+		out[p.Code] = p.Role
+	}
+	return out
 }
 
 // TestRehearseRemindersAndWithdrawal: every reminder the schedule sent is
 // in the reminders table once and reached its chat once, at the time the
 // table says; nothing reached the consumer who withdrew after they did,
 // and nothing was sent about them; the report counts the paired consumers
-// the simulation produced.
+// the simulation produced. With an assessor, coordinators are never asked
+// to rate their sites, and the assessor rates every site and clinician
+// they did not leave for good, which the report's fidelity tables show.
 func TestRehearseRemindersAndWithdrawal(t *testing.T) {
-	for _, seed := range []uint64{1, 2} {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
-			st, cat, res := rehearseSmall(t, seed)
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("seed %d, %d assessors", tc.seed, tc.assessors), func(t *testing.T) {
+			st, cat, res := rehearseSmall(t, tc.seed, tc.assessors)
 			log, err := rehearse.RemindersLog(context.Background(), st, res)
 			if err != nil {
 				t.Fatal(err)
@@ -203,7 +227,82 @@ func TestRehearseRemindersAndWithdrawal(t *testing.T) {
 			if !found {
 				t.Error("the report has no imrs-consumer measure")
 			}
+			if tc.assessors > 0 {
+				checkAssessed(t, res, log, a)
+			}
 		})
+	}
+}
+
+// checkAssessed checks a rehearsal with assessors: coordinators got no
+// reminder but escalations and answered nothing; each assessor got
+// reminders and rated every site (stored about its coordinator) and
+// clinician whose rating they did not leave for good; the report has the
+// IT-IS and site fidelity rows.
+func checkAssessed(t *testing.T, res *rehearse.Result, log []rehearse.Reminder, a *report.Analysis) {
+	t.Helper()
+	role := roles(res)
+	for _, r := range log {
+		if r.RecipientRole == "coordinator" && r.Status == store.ReminderSent && r.Step != string(reminders.StepEscalate) {
+			t.Errorf("a coordinator was reminded with assessors taking part: %+v", r)
+		}
+	}
+	for _, r := range res.Received {
+		if role[r.Code] == "coordinator" && r.Action != "" {
+			t.Errorf("%s got %q with a button with assessors taking part", r.Code, r.Text)
+		}
+	}
+	type rated struct{ respondent, subject, timepoint string }
+	answered := map[rated]bool{}
+	for _, ans := range res.Answers {
+		if role[ans.Respondent] == "coordinator" {
+			t.Errorf("a coordinator answered with assessors taking part: %+v", ans)
+		}
+		answered[rated{ans.Respondent, ans.Subject, ans.Timepoint}] = true
+	}
+	coordinatorOf := map[string]string{}
+	for _, p := range res.People {
+		if p.Role == "coordinator" {
+			coordinatorOf[p.Site] = p.Code
+		}
+	}
+	reminded := map[string]int{}
+	for _, r := range res.Received {
+		if r.Action != "" {
+			reminded[r.Code]++
+		}
+	}
+	for _, p := range res.People {
+		if p.Role != "assessor" {
+			continue
+		}
+		if reminded[p.Code] == 0 {
+			t.Errorf("assessor %s was never reminded", p.Code)
+		}
+		tasks := 0
+		for task, patience := range p.Patience {
+			ratee, tp, ok := strings.Cut(strings.TrimPrefix(task, "rate:"), ":")
+			if !ok {
+				t.Errorf("assessor %s has task %q", p.Code, task)
+				continue
+			}
+			tasks++
+			if c, ok := coordinatorOf[ratee]; ok {
+				ratee = c
+			}
+			if done := answered[rated{p.Code, ratee, tp}]; done != (patience != rehearse.Never) {
+				t.Errorf("assessor %s: %s with patience %d rated %v", p.Code, task, patience, done)
+			}
+		}
+		if want := len(coordinatorOf) + 2; tasks != want {
+			t.Errorf("assessor %s has %d tasks; want every site and clinician, %d", p.Code, tasks, want)
+		}
+	}
+	if len(a.Study.Clinicians.Rows) == 0 {
+		t.Error("the report's IT-IS table has no row")
+	}
+	if len(a.Study.Sites.Rows) == 0 {
+		t.Error("the report's site fidelity table has no row")
 	}
 }
 

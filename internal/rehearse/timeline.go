@@ -128,8 +128,8 @@ func (p *person) react(msgs []telegramfake.Message) error {
 						starts = append(starts, task)
 					}
 				} else if code, ok := questionnaires.ParseRateCallbackData(b.CallbackData); ok {
-					if c := s.byCode[code]; c != nil {
-						if tp, ok := s.openTimepoint(c.Consented, role, questionnaires.SubjectConsumer); ok {
+					if r := p.ratee(code); r != nil {
+						if tp, ok := s.openTimepoint(r.since(), role, r.ratedAs()); ok {
 							p.noticed[rateTask(code, tp)]++
 							rates[tp] = true
 						}

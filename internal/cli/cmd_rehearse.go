@@ -187,8 +187,9 @@ func (c *RehearseCmd) summary(w io.Writer, res *rehearse.Result, files []string,
 			notices++
 		}
 	}
-	fmt.Fprintf(w, "Rehearsed %d sites, %d coordinators, %d clinicians, %d consumers and %d assessors from %s to %s (seed %d) in %s.\n",
-		c.Sites, roles["coordinator"], roles["clinician"], roles["consumer"], roles["assessor"],
+	fmt.Fprintf(w, "Rehearsed %s, %s, %s, %s and %s from %s to %s (seed %d) in %s.\n",
+		counted(c.Sites, "site"), counted(roles["coordinator"], "coordinator"), counted(roles["clinician"], "clinician"),
+		counted(roles["consumer"], "consumer"), counted(roles["assessor"], "assessor"),
 		res.Start.Format(time.DateOnly), res.End.Format(time.DateOnly), c.Seed, took.Round(100*time.Millisecond))
 	fmt.Fprintf(w, "%d answers given in the chat; %d reminders and %d notices to coordinators sent over %d clock jumps.\n",
 		len(res.Answers), reminded, notices, res.Jumps)
@@ -203,4 +204,12 @@ func (c *RehearseCmd) summary(w io.Writer, res *rehearse.Result, files []string,
 	for _, f := range files {
 		fmt.Fprintf(w, "  %s\n", f)
 	}
+}
+
+// counted is n of noun, plural but for one.
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -52,6 +52,9 @@ CREATE TABLE invites (
     created_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX invites_participant ON invites (participant_id);
+-- The open invitations, read per participant by the desk's counts.
+CREATE INDEX invites_open ON invites (participant_id) INCLUDE (expires_at)
+    WHERE redeemed_at IS NULL AND revoked_at IS NULL;
 
 -- The one erasable table that knows who a participant is on Telegram.
 CREATE TABLE telegram_links (
@@ -69,7 +72,10 @@ CREATE TABLE consents (
     agreed         boolean NOT NULL,
     decided_at     timestamptz NOT NULL
 );
-CREATE INDEX consents_participant ON consents (participant_id, decided_at DESC);
+-- In the order of the latest decision (latestDecisionSQL), with the
+-- decision itself, so that every participant's latest is read from the
+-- index alone.
+CREATE INDEX consents_participant ON consents (participant_id, decided_at DESC, id DESC) INCLUDE (agreed);
 
 -- +goose Down
 DROP TABLE consents, telegram_links, invites, participants, sites;

@@ -118,7 +118,7 @@ func auditWhy(detail []byte) string {
 // remindable: a manual reminder to the participant may go now, as
 // reminders.Manual would decide: they can be reached and owe answers to
 // an open follow-up, their own or their ratings of their consumers.
-func remindable(fs []reminders.FollowUp, p *store.RosterRow) bool {
+func remindable(fs []reminders.FollowUp, p *store.RosterEntry) bool {
 	return slices.ContainsFunc(fs, func(f reminders.FollowUp) bool {
 		return (f.SubjectID == p.ID && len(f.SelfMissing) > 0 && f.SubjectReachable) ||
 			(f.ClinicianID == p.ID && len(f.RatingsMissing) > 0 && f.ClinicianReachable)

@@ -16,7 +16,7 @@ const (
 
 // reissueRefusal says why the participant's invitation cannot be
 // reissued, "" when it can.
-func reissueRefusal(p *store.RosterRow) string {
+func reissueRefusal(p *store.RosterEntry) string {
 	switch {
 	case p.Erased:
 		return p.Code + " " + refuseErased
@@ -87,7 +87,7 @@ func (s *Server) reissue(w http.ResponseWriter, r *http.Request, sess *session) 
 
 // deskParticipant is the participant the path names, at the
 // coordinator's sites; otherwise it answers not found and reports false.
-func (s *Server) deskParticipant(w http.ResponseWriter, r *http.Request, sess *session) (*store.RosterRow, bool) {
+func (s *Server) deskParticipant(w http.ResponseWriter, r *http.Request, sess *session) (*store.RosterEntry, bool) {
 	p, err := s.opt.Store.DeskParticipant(r.Context(), r.PathValue("code"), sess.sites)
 	if errors.Is(err, store.ErrNotFound) {
 		s.fail(w, r, http.StatusNotFound, "There is no participant with that code at your sites.")

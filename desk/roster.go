@@ -11,7 +11,7 @@ import (
 
 // rosterStatus is where a participant stands on the roster at now, as
 // `imrbot participants` says.
-func rosterStatus(r *store.RosterRow, now time.Time) string {
+func rosterStatus(r *store.RosterEntry, now time.Time) string {
 	return questionnaires.RosterStatus(r.Facts(), now)
 }
 

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/lib/pq"
-
-	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // This file holds the coordinators' web desk: single-use login links
@@ -245,44 +243,10 @@ func (s *Store) SetStudyWide(ctx context.Context, code string, on bool, now time
 	})
 }
 
-// RosterRow is one participant on the desk's roster, with the facts that
-// decide their roster status (questionnaires.RosterStatus decides it).
-type RosterRow struct {
-	ID           int64        `db:"id"`
-	Code         string       `db:"code"`
-	Site         string       `db:"site"`
-	Role         string       `db:"role"`
-	Status       string       `db:"status"` // the stored questionnaires.ParticipantStatus
-	BaselineDate sql.NullTime `db:"baseline_date"`
-	Linked       bool         `db:"linked"`
-	Erased       bool         `db:"erased"`
-	// Declined: their latest consent decision was a refusal.
-	Declined bool `db:"declined"`
-	// InviteOpenUntil is the expiry of their latest invitation neither
-	// redeemed nor revoked.
-	InviteOpenUntil sql.NullTime `db:"invite_open_until"`
-	CreatedAt       time.Time    `db:"created_at"`
-}
-
-// Facts are what questionnaires.RosterStatus needs of the row.
-func (r *RosterRow) Facts() questionnaires.RosterFacts {
-	return RosterEntry{Status: r.Status, BaselineDate: r.BaselineDate, Linked: r.Linked,
-		Declined: r.Declined, InviteOpenUntil: r.InviteOpenUntil}.Facts()
-}
-
-const rosterQuery = `
-	SELECT p.id, p.code, p.site, p.role, p.status, p.baseline_date, p.created_at,
-	       EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
-	       p.erased_at IS NOT NULL AS erased,
-	       ` + declinedSQL + ` AS declined,
-	       (SELECT max(i.expires_at) FROM invites i
-	        WHERE i.participant_id = p.id AND i.redeemed_at IS NULL AND i.revoked_at IS NULL) AS invite_open_until
-	FROM participants p`
-
 // DeskRoster lists every participant of sites, by site and code.
-func (s *Store) DeskRoster(ctx context.Context, sites []string) (_ []RosterRow, err error) {
+func (s *Store) DeskRoster(ctx context.Context, sites []string) (_ []RosterEntry, err error) {
 	defer wrap(&err, "Store.DeskRoster")
-	var out []RosterRow
+	var out []RosterEntry
 	err = s.db.SelectContext(ctx, &out, rosterQuery+`
 		WHERE p.site = ANY($1) ORDER BY p.site, p.code`, pq.Array(sites))
 	return out, err
@@ -290,9 +254,9 @@ func (s *Store) DeskRoster(ctx context.Context, sites []string) (_ []RosterRow, 
 
 // DeskParticipant looks one participant of sites up by code; ErrNotFound
 // when there is none there.
-func (s *Store) DeskParticipant(ctx context.Context, code string, sites []string) (_ *RosterRow, err error) {
+func (s *Store) DeskParticipant(ctx context.Context, code string, sites []string) (_ *RosterEntry, err error) {
 	defer wrap(&err, "Store.DeskParticipant(%q)", code)
-	var r RosterRow
+	var r RosterEntry
 	err = s.db.GetContext(ctx, &r, rosterQuery+` WHERE p.code = $1 AND p.site = ANY($2)`, code, pq.Array(sites))
 	if err != nil {
 		return nil, notFound(err)

@@ -34,7 +34,7 @@ type CohortGroup struct {
 	BaselineDate sql.NullTime `db:"baseline_date"`
 	HasClinician bool         `db:"has_clinician"`
 	// Linked: a chat is linked to them. Consented, InStudy and Declined
-	// are ScheduleParticipant's and RosterRow's (consentedSQL, inStudySQL,
+	// are ScheduleParticipant's and RosterEntry's (consentedSQL, inStudySQL,
 	// declinedSQL).
 	Linked    bool `db:"linked"`
 	Consented bool `db:"consented"`

@@ -14,9 +14,9 @@ import (
 // when site is not ""), by code, from the first whose code follows after
 // ("" for the start). A site's participants are together: every code
 // begins with its site's code and a dash.
-func (s *Store) DeskRosterPage(ctx context.Context, sites []string, site, after string, limit int) (_ []RosterRow, err error) {
+func (s *Store) DeskRosterPage(ctx context.Context, sites []string, site, after string, limit int) (_ []RosterEntry, err error) {
 	defer wrap(&err, "Store.DeskRosterPage(%q, %q, %d)", site, after, limit)
-	var out []RosterRow
+	var out []RosterEntry
 	err = s.db.SelectContext(ctx, &out, rosterQuery+`
 		WHERE p.site = ANY($1) AND ($2 = '' OR p.site = $2) AND p.code > $3
 		ORDER BY p.code LIMIT $4`, pq.Array(sites), site, after, limit)

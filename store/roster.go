@@ -13,8 +13,10 @@ import (
 // where they stand (questionnaires.RosterStatus decides it), and one site
 // looked up by code.
 
-// RosterEntry is one participant on the roster.
+// RosterEntry is one participant on the roster: the CLI's `imrbot
+// participants` and the desk's roster and participant pages.
 type RosterEntry struct {
+	ID           int64        `db:"id"`
 	Code         string       `db:"code"`
 	Site         string       `db:"site"`
 	Role         string       `db:"role"`
@@ -26,7 +28,19 @@ type RosterEntry struct {
 	// InviteOpenUntil is the expiry of their latest invitation neither
 	// redeemed nor revoked.
 	InviteOpenUntil sql.NullTime `db:"invite_open_until"`
+	Erased          bool         `db:"erased"`
+	CreatedAt       time.Time    `db:"created_at"` // invited
 }
+
+// rosterQuery reads RosterEntry rows; callers add WHERE and ORDER BY.
+const rosterQuery = `
+	SELECT p.id, p.code, p.site, p.role, p.status, p.baseline_date, p.created_at,
+	       EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
+	       p.erased_at IS NOT NULL AS erased,
+	       ` + declinedSQL + ` AS declined,
+	       (SELECT max(i.expires_at) FROM invites i
+	        WHERE i.participant_id = p.id AND i.redeemed_at IS NULL AND i.revoked_at IS NULL) AS invite_open_until
+	FROM participants p`
 
 // Facts are what questionnaires.RosterStatus needs of the entry.
 func (e RosterEntry) Facts() questionnaires.RosterFacts {
@@ -50,13 +64,7 @@ func (s *Store) Roster(ctx context.Context, site string) (_ []RosterEntry, err e
 		}
 	}
 	var out []RosterEntry
-	err = s.db.SelectContext(ctx, &out, `
-		SELECT p.code, p.site, p.role, p.status, p.baseline_date,
-		       EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
-		       `+declinedSQL+` AS declined,
-		       (SELECT max(i.expires_at) FROM invites i
-		        WHERE i.participant_id = p.id AND i.redeemed_at IS NULL AND i.revoked_at IS NULL) AS invite_open_until
-		FROM participants p
+	err = s.db.SelectContext(ctx, &out, rosterQuery+`
 		WHERE $1 = '' OR p.site = $1
 		ORDER BY p.code`, site)
 	return out, err

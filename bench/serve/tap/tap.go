@@ -17,6 +17,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/imrbot/imrbot/internal/telegramfake"
+	"github.com/imrbot/imrbot/questionnaires"
 )
 
 // Echo is the tap echo's handler for a battery of total questions: /start
@@ -31,8 +32,8 @@ func Echo(total int) tgbot.HandlerFunc {
 			_, _ = bt.SendMessage(ctx, question(u.Message.Chat.ID, 1, total))
 		case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
 			q, m := u.CallbackQuery, u.CallbackQuery.Message.Message
-			_, after, _ := strings.Cut(q.Data, ":")
-			n, _ := strconv.Atoi(strings.Split(after, ":")[0])
+			seq, _, _ := questionnaires.ParseAnswerCallbackData(q.Data)
+			n := int(seq)
 			var side sync.WaitGroup
 			side.Go(func() {
 				_, _ = bt.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
@@ -53,7 +54,7 @@ func question(chatID int64, n, total int) *tgbot.SendMessageParams {
 	rows := make([][]models.InlineKeyboardButton, 5)
 	for i := range rows {
 		code := strconv.Itoa(i)
-		rows[i] = []models.InlineKeyboardButton{{Text: code + " · option " + code, CallbackData: "a:" + strconv.Itoa(n) + ":" + code}}
+		rows[i] = []models.InlineKeyboardButton{{Text: code + " · option " + code, CallbackData: questionnaires.AnswerCallbackData(int64(n), i)}}
 	}
 	return &tgbot.SendMessageParams{
 		ChatID:      chatID,

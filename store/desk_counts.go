@@ -87,9 +87,9 @@ func (g *CohortGroup) Members(subjectID, clinicianID int64) (subject, clinician 
 }
 
 // decidedBy rewrites a consent rule of participants.go (consentedSQL ...)
-// to read the latest decision from col, a column of the set-wise
-// latestDecisions below, instead of a subquery per participant: the rule
-// keeps its one home and the count reads consents once.
+// to read the latest decision from col, cohort_facts' agreed column,
+// instead of a subquery per participant: the rule keeps its one home and
+// the count reads consents not at all.
 func decidedBy(rule, col string) string {
 	if !strings.Contains(rule, latestDecisionSQL) {
 		panic("store: a consent rule no longer reads latestDecisionSQL: " + rule)
@@ -97,99 +97,119 @@ func decidedBy(rule, col string) string {
 	return strings.ReplaceAll(rule, latestDecisionSQL, col)
 }
 
-// latestDecisions is every participant's latest consent decision in the
-// chat, as latestDecisionSQL orders them.
-const latestDecisions = `(SELECT DISTINCT ON (c.participant_id) c.participant_id, c.agreed
-	FROM consents c ORDER BY c.participant_id, c.decided_at DESC, c.id DESC)`
-
-// Bits of the flags column of cohortGroupsQuery's per-participant
-// facts: grouping by one integer rather than by five booleans keeps the
-// hash aggregate's key short.
-const (
-	flagLinked = 1 << iota
-	flagConsented
-	flagInStudy
-	flagDeclined
-	flagInviteOpen
-)
-
-// cohortGroupsQuery counts in two steps. g groups the participants of the
-// sites by their own facts and their clinician's id, hashing one row per
-// participant against side tables read once each (the latest decisions
-// and open invitations from indexes kept for them, the completed
-// assessments aggregated per subject and respondent); the outer query
-// then adds the facts of the few clinicians those groups name (looked up
-// by primary key, not by re-reading participants) and regroups. Sorting
-// a hundred thousand rows by seventeen keys, which cost more than half of
-// the time before, happens to the groups only.
-var cohortGroupsQuery = fmt.Sprintf(`
-	WITH done AS (
-		SELECT a.subject_id, a.respondent_id, bit_or(1::bigint << (k.i - 1)::int) AS bits
-		FROM assessments a
-		JOIN unnest($2::text[], $3::text[]) WITH ORDINALITY k(tp, q, i)
-		  ON k.tp = a.timepoint AND k.q = a.questionnaire
-		WHERE a.status = 'completed'
-		GROUP BY a.subject_id, a.respondent_id),
-	g AS (
-		SELECT count(*) AS n, p.site, p.role, p.status, p.baseline_date, p.clinician_id,
-		       (l.participant_id IS NOT NULL)::int * %d
-		       | (%s)::int * %d | (%s)::int * %d | (%s)::int * %d
-		       | coalesce(inv.until > $4, false)::int * %d AS flags,
-		       max(inv.until) AS until,
-		       coalesce(sd.bits, 0) AS self_done, coalesce(rd.bits, 0) AS rated_done
-		FROM participants p
-		LEFT JOIN telegram_links l ON l.participant_id = p.id
-		LEFT JOIN `+latestDecisions+` ld ON ld.participant_id = p.id
-		LEFT JOIN (SELECT i.participant_id, max(i.expires_at) AS until FROM invites i
-		           WHERE i.redeemed_at IS NULL AND i.revoked_at IS NULL GROUP BY i.participant_id) inv
-		  ON inv.participant_id = p.id
-		LEFT JOIN done sd ON sd.subject_id = p.id AND sd.respondent_id = p.id
-		LEFT JOIN done rd ON rd.subject_id = p.id AND rd.respondent_id = p.clinician_id
-		WHERE p.site = ANY($1)
-		GROUP BY p.site, p.role, p.status, p.baseline_date, p.clinician_id, flags, self_done, rated_done),
-	clinician AS (
-		SELECT p.id, p.status, p.role,
-		       EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
-		       `+consentedSQL+` AS consented
-		FROM participants p
-		WHERE p.id IN (SELECT clinician_id FROM g))
-	SELECT sum(g.n) AS n, g.site, s.timezone, g.role, g.status, g.baseline_date,
-	       g.clinician_id IS NOT NULL AS has_clinician,
-	       g.flags & %d <> 0 AS linked, g.flags & %d <> 0 AS consented,
-	       g.flags & %d <> 0 AS in_study, g.flags & %d <> 0 AS declined,
-	       max(g.until) AS invite_open_until,
+// cohortGroupsQuery reads the groups of cohort_counts (aliased p, so that
+// the consent rules read its baseline_date as a participants row's) with
+// the facts of the clinician each names, looked up by primary key.
+var cohortGroupsQuery = `
+	SELECT p.n, p.site, s.timezone, p.role, p.status, p.baseline_date,
+	       p.clinician_id IS NOT NULL AS has_clinician, p.linked,
+	       ` + decidedBy(consentedSQL, "p.agreed") + ` AS consented,
+	       ` + decidedBy(inStudySQL, "p.agreed") + ` AS in_study,
+	       ` + decidedBy(declinedSQL, "p.agreed") + ` AS declined,
+	       p.invite_until AS invite_open_until,
 	       k.status AS clinician_status, k.role AS clinician_role,
-	       coalesce(k.linked, false) AS clinician_linked, coalesce(k.consented, false) AS clinician_consented,
-	       g.self_done, g.rated_done
-	FROM g
-	JOIN sites s ON s.code = g.site
-	LEFT JOIN clinician k ON k.id = g.clinician_id
-	GROUP BY g.site, s.timezone, g.role, g.status, g.baseline_date, 7, g.flags, 13, 14, 15, 16, g.self_done, g.rated_done
-	ORDER BY g.site`,
-	flagLinked, decidedBy(consentedSQL, "ld.agreed"), flagConsented, decidedBy(inStudySQL, "ld.agreed"), flagInStudy,
-	decidedBy(declinedSQL, "ld.agreed"), flagDeclined, flagInviteOpen,
-	flagLinked, flagConsented, flagInStudy, flagDeclined)
+	       coalesce(k.linked, false) AS clinician_linked,
+	       ` + decidedBy(consentedSQL, "k.agreed") + ` AS clinician_consented,
+	       p.self_done AS self_done_keys, p.rated_done AS rated_done_keys
+	FROM cohort_counts p
+	JOIN sites s ON s.code = p.site
+	LEFT JOIN cohort_facts k ON k.participant_id = p.clinician_id
+	WHERE p.site = ANY($1)
+	ORDER BY p.site`
+
+// cohortGroupRow is a row of cohortGroupsQuery: a group with its
+// completed assessments as doneKeysSQL writes them.
+type cohortGroupRow struct {
+	CohortGroup
+	SelfDoneKeys  string `db:"self_done_keys"`
+	RatedDoneKeys string `db:"rated_done_keys"`
+}
 
 // CohortGroups counts the participants of sites by the facts of
 // CohortGroup, telling apart the completed assessments of keys (at most
-// MaxBatteryItems) and invitations open at now.
+// MaxBatteryItems) and invitations open at now. It first brings the
+// counts up to date (RefreshCohortFacts), then reads them: its cost
+// follows the number of groups, not of participants.
 func (s *Store) CohortGroups(ctx context.Context, sites []string, keys []BatteryItem, now time.Time) (_ []CohortGroup, err error) {
 	defer wrap(&err, "Store.CohortGroups")
 	if len(keys) > MaxBatteryItems {
 		return nil, fmt.Errorf("%d assessment keys, at most %d", len(keys), MaxBatteryItems)
 	}
-	tps, qs := make([]string, len(keys)), make([]string, len(keys))
-	for i, k := range keys {
-		tps[i], qs[i] = k.Timepoint, k.Questionnaire
+	if _, err := s.RefreshCohortFacts(ctx); err != nil {
+		return nil, err
 	}
-	// A hundred thousand participants are grouped in memory rather than
-	// sorted on disk.
-	var out []CohortGroup
-	err = s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
-			return err
+	// Sized beforehand: growing the groups and their index ten thousand
+	// rows at a time cost a sixth of the overview's time.
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM cohort_counts WHERE site = ANY($1)`, pq.Array(sites)); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryxContext(ctx, cohortGroupsQuery, pq.Array(sites))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := newCohortMerge(keys, now, n)
+	var r cohortGroupRow
+	for rows.Next() {
+		if err := rows.StructScan(&r); err != nil {
+			return nil, err
 		}
-		return tx.tx.SelectContext(ctx, &out, cohortGroupsQuery, pq.Array(sites), pq.Array(tps), pq.Array(qs), now)
-	})
-	return out, err
+		m.add(&r)
+	}
+	return m.groups, rows.Err()
+}
+
+// cohortMerge turns cohortGroupsQuery's rows into CohortGroups: rows alike
+// once their completions are read as bits of keys and their invitations
+// as open or not at now are one group, with the latest expiry.
+type cohortMerge struct {
+	bit    map[string]int64 // doneKey -> its bit
+	now    time.Time
+	groups []CohortGroup
+	index  map[cohortGroupKey]int
+}
+
+// cohortGroupKey is a CohortGroup without its number, dates and expiry,
+// which go in as comparable values.
+type cohortGroupKey struct {
+	CohortGroup
+	baseline   int64 // BaselineDate in Unix seconds: times do not compare with ==
+	inviteOpen bool
+}
+
+// newCohortMerge merges about rows rows.
+func newCohortMerge(keys []BatteryItem, now time.Time, rows int) *cohortMerge {
+	m := &cohortMerge{bit: make(map[string]int64, len(keys)), now: now,
+		groups: make([]CohortGroup, 0, rows), index: make(map[cohortGroupKey]int, rows)}
+	for i, k := range keys {
+		m.bit[doneKey(k)] = 1 << i
+	}
+	return m
+}
+
+func (m *cohortMerge) bits(done string) (b int64) {
+	for k := range strings.FieldsSeq(done) {
+		b |= m.bit[k]
+	}
+	return b
+}
+
+func (m *cohortMerge) add(r *cohortGroupRow) {
+	g := r.CohortGroup
+	g.SelfDone, g.RatedDone = m.bits(r.SelfDoneKeys), m.bits(r.RatedDoneKeys)
+	k := cohortGroupKey{CohortGroup: g, baseline: g.BaselineDate.Time.Unix(),
+		inviteOpen: g.InviteOpenUntil.Valid && g.InviteOpenUntil.Time.After(m.now)}
+	k.N, k.BaselineDate.Time, k.InviteOpenUntil = 0, time.Time{}, sql.NullTime{}
+	i, ok := m.index[k]
+	if !ok {
+		m.index[k] = len(m.groups)
+		m.groups = append(m.groups, g)
+		return
+	}
+	to := &m.groups[i]
+	to.N += g.N
+	if g.InviteOpenUntil.Valid && (!to.InviteOpenUntil.Valid || g.InviteOpenUntil.Time.After(to.InviteOpenUntil.Time)) {
+		to.InviteOpenUntil = g.InviteOpenUntil
+	}
 }

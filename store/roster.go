@@ -32,14 +32,24 @@ type RosterEntry struct {
 	CreatedAt       time.Time    `db:"created_at"` // invited
 }
 
+// linkedSQL: a chat is linked to participant p. (A scalar subquery on the
+// primary key rather than EXISTS, which PostgreSQL may turn into a hash
+// of every link: a refresh of a few participants' facts then read them
+// all.)
+const linkedSQL = `((SELECT true FROM telegram_links l WHERE l.participant_id = p.id) IS NOT NULL)`
+
+// inviteOpenUntilSQL is the latest expiry of participant p's invitations
+// neither redeemed nor revoked; NULL when there is none.
+const inviteOpenUntilSQL = `(SELECT max(i.expires_at) FROM invites i
+	WHERE i.participant_id = p.id AND i.redeemed_at IS NULL AND i.revoked_at IS NULL)`
+
 // rosterQuery reads RosterEntry rows; callers add WHERE and ORDER BY.
 const rosterQuery = `
 	SELECT p.id, p.code, p.site, p.role, p.status, p.baseline_date, p.created_at,
-	       EXISTS (SELECT 1 FROM telegram_links l WHERE l.participant_id = p.id) AS linked,
+	       ` + linkedSQL + ` AS linked,
 	       p.erased_at IS NOT NULL AS erased,
 	       ` + declinedSQL + ` AS declined,
-	       (SELECT max(i.expires_at) FROM invites i
-	        WHERE i.participant_id = p.id AND i.redeemed_at IS NULL AND i.revoked_at IS NULL) AS invite_open_until
+	       ` + inviteOpenUntilSQL + ` AS invite_open_until
 	FROM participants p`
 
 // Facts are what questionnaires.RosterStatus needs of the entry.

@@ -113,7 +113,7 @@ func BenchmarkFindDue(b *testing.B) {
 	if err := st.seed.ResetDue(ctx, *dueCount, now); err != nil {
 		b.Fatal(err)
 	}
-	if err := st.seed.VacuumReminders(ctx); err != nil {
+	if err := st.seed.Vacuum(ctx, "reminders"); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()

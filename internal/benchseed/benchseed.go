@@ -141,11 +141,15 @@ func (d *DB) ResetDue(ctx context.Context, due int, now time.Time) (err error) {
 	return err
 }
 
-// VacuumReminders vacuums and analyses the reminders table, as autovacuum
-// would between a seed's runs.
-func (d *DB) VacuumReminders(ctx context.Context) (err error) {
-	defer wrap(&err, "benchseed.VacuumReminders")
-	_, err = d.db.ExecContext(ctx, `VACUUM (ANALYZE) reminders`)
+// Vacuum vacuums and analyses tables, as autovacuum would between a
+// seed's runs or after a bulk write.
+func (d *DB) Vacuum(ctx context.Context, tables ...string) (err error) {
+	defer wrap(&err, "benchseed.Vacuum(%v)", tables)
+	quoted := make([]string, len(tables))
+	for i, t := range tables {
+		quoted[i] = pq.QuoteIdentifier(t)
+	}
+	_, err = d.db.ExecContext(ctx, `VACUUM (ANALYZE) `+strings.Join(quoted, ", "))
 	return err
 }
 

@@ -35,7 +35,8 @@ const DeskClinicians = 20
 // clinicians of a quarter of the consumers in the study completed rated.
 // Triggers and foreign-key
 // checks are off while seeding (session_replication_role), which needs a
-// superuser. The ids it uses begin after the largest there. The tables
+// superuser; the seed records every participant in cohort_changes as the
+// triggers would have. The ids it uses begin after the largest there. The tables
 // are vacuumed afterwards, as autovacuum would before anyone reads them:
 // index-only scans then skip the heap, and the first page shown does not
 // pay for setting the new rows' hint bits.
@@ -109,6 +110,8 @@ func (d *DB) SeedDesk(ctx context.Context, participants, sites int, now time.Tim
 			  WHERE p.id > $1 AND p.role = 'consumer' AND p.site LIKE 'DSK%' AND p.clinician_id IS NOT NULL
 			    AND (p.id - $1) % 10 > 1 AND (p.id - $1) % 4 = 0`,
 				[]any{base, now, pq.Array(rqs), pq.Array(rtps)}},
+			// The triggers that record cohort changes were off.
+			{`INSERT INTO cohort_changes (participant_id) SELECT id FROM participants WHERE id > $1`, []any{base}},
 		} {
 			if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
 				return fmt.Errorf("%.60s: %w", strings.TrimSpace(st.q), err)
@@ -119,7 +122,7 @@ func (d *DB) SeedDesk(ctx context.Context, participants, sites int, now time.Tim
 	if err != nil {
 		return err
 	}
-	_, err = d.db.ExecContext(ctx, `VACUUM (ANALYZE) sites, participants, telegram_links, consents, invites, assessments`)
+	_, err = d.db.ExecContext(ctx, `VACUUM (ANALYZE) sites, participants, telegram_links, consents, invites, assessments, cohort_changes`)
 	return err
 }
 
@@ -129,4 +132,15 @@ func (d *DB) CountDesk(ctx context.Context, sites []string) (n int, err error) {
 	defer wrap(&err, "benchseed.CountDesk")
 	err = d.db.QueryRowContext(ctx, `SELECT count(*) FROM participants WHERE site = ANY($1)`, pq.Array(sites)).Scan(&n)
 	return n, err
+}
+
+// ChangeCohort records n of the desk seed's participants as changed, as
+// the triggers would after an answer each: the next count recomputes
+// their facts.
+func (d *DB) ChangeCohort(ctx context.Context, n int) (err error) {
+	defer wrap(&err, "benchseed.ChangeCohort(%d)", n)
+	_, err = d.db.ExecContext(ctx, `
+		INSERT INTO cohort_changes (participant_id)
+		SELECT id FROM participants WHERE site LIKE 'DSK%' ORDER BY random() LIMIT $1`, n)
+	return err
 }

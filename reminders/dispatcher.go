@@ -27,7 +27,8 @@ const (
 
 // Dispatcher sends due reminders exactly once per (recipient, subject,
 // timepoint, step), however many serve processes run one against one
-// database. Each tick it plans the schedules that changed, then claims due
+// database. Each tick it plans the schedules that changed (and brings the
+// cohort's counts up to date, store.RefreshCohortFacts), then claims due
 // rows with FOR UPDATE SKIP LOCKED (and rows whose claimer stalled), checks
 // each again, and sends it or cancels it.
 //
@@ -152,6 +153,14 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (TickStats, error)
 		d.Logger.Error("cannot expire closed assessments", slog.Any("err", err))
 	} else if n > 0 {
 		d.Logger.Info("closed assessments expired", slog.Int("assessments", n))
+	}
+	// Nor must the cohort's counts, which every count refreshes anyway:
+	// done here, between counts, a page seldom finds much to do (at
+	// start, after an upgrade, everyone's).
+	if n, err := d.Store.RefreshCohortFacts(ctx); err != nil {
+		d.Logger.Error("cannot refresh the cohort's counts", slog.Any("err", err))
+	} else if n > 0 {
+		d.Logger.Debug("cohort's counts refreshed", slog.Int("changes", n))
 	}
 	var (
 		mu       sync.Mutex

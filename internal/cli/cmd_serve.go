@@ -197,7 +197,6 @@ func (c *ServeCmd) Run(app *App) error {
 	reminded := make(chan error, 1)
 	go func() { reminded <- dispatcher.Run(ctx) }()
 	go pruneUpdates(ctx, app, st)
-	go keepCohortFacts(ctx, app, st)
 
 	polled := make(chan error, 1)
 	if cfg.webhookURL != "" {
@@ -271,26 +270,6 @@ func pruneUpdates(ctx context.Context, app *App, st *store.Store) {
 			app.Logger.Warn("forgetting withdrawn chats", slog.Any("err", err))
 		} else if n > 0 {
 			app.Logger.Info("forgot the chats of withdrawn participants", slog.Int("count", n))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// keepCohortFacts brings the cohort's counts up to date at start (after
-// an upgrade, everyone's) and every minute, so that the desk's overview
-// and /status, which refresh them before counting, seldom find much to do.
-func keepCohortFacts(ctx context.Context, app *App, st *store.Store) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		if n, err := st.RefreshCohortFacts(ctx); err != nil && ctx.Err() == nil {
-			app.Logger.Warn("refreshing the cohort's counts", slog.Any("err", err))
-		} else if n > 0 {
-			app.Logger.Debug("refreshed the cohort's counts", slog.Int("changes", n))
 		}
 		select {
 		case <-ctx.Done():

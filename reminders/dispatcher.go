@@ -148,11 +148,17 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (TickStats, error)
 	if err != nil {
 		return st, err
 	}
-	// Expiry failing must not hold up sending: decide re-checks each window.
-	if n, err := d.expireClosed(ctx, now); err != nil {
+	// Expiry failing must not hold up sending: decide re-checks each
+	// window, and the idle rule reads closed windows itself (load).
+	closed, err := d.closedThrough(ctx, now)
+	if err == nil {
+		var n int
+		if n, err = d.expireClosed(ctx, closed); n > 0 {
+			d.Logger.Info("closed assessments expired", slog.Int("assessments", n))
+		}
+	}
+	if err != nil {
 		d.Logger.Error("cannot expire closed assessments", slog.Any("err", err))
-	} else if n > 0 {
-		d.Logger.Info("closed assessments expired", slog.Int("assessments", n))
 	}
 	// Nor must the cohort's counts, which every count refreshes anyway:
 	// done here, between counts, a page seldom finds much to do (at
@@ -171,7 +177,7 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (TickStats, error)
 	for range d.Workers {
 		workers.Go(func() {
 			for r := range work {
-				out, _ := d.process(ctx, r, now)
+				out, _ := d.process(ctx, r, now, closed)
 				mu.Lock()
 				out.add(&st)
 				mu.Unlock()
@@ -247,9 +253,9 @@ func (o outcome) add(st *TickStats) {
 // process checks one claimed reminder and sends, cancels or escalates it,
 // and says why when it did not send. A database error leaves the row
 // claimed; it is taken up again once its claim stalls.
-func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Time) (outcome, string) {
+func (d *Dispatcher) process(ctx context.Context, r store.Reminder, now time.Time, closed []store.ClosedThrough) (outcome, string) {
 	log := d.Logger.With(slog.Int64("reminder", r.ID), slog.String("timepoint", r.Timepoint), slog.String("step", r.Step))
-	in, err := d.load(ctx, r)
+	in, err := d.load(ctx, r, closed)
 	if err != nil {
 		log.Error("cannot load reminder", slog.Any("err", err))
 		return outLost, err.Error()
@@ -309,8 +315,9 @@ func (d *Dispatcher) renew(ctx context.Context, r store.Reminder) error {
 	return d.Store.RenewClaim(ctx, r.ID, d.Owner, now)
 }
 
-// load reads what decide needs about a claimed reminder.
-func (d *Dispatcher) load(ctx context.Context, r store.Reminder) (sendCheck, error) {
+// load reads what decide needs about a claimed reminder; closed says
+// which windows have closed (closedThrough), for the idle rule.
+func (d *Dispatcher) load(ctx context.Context, r store.Reminder, closed []store.ClosedThrough) (sendCheck, error) {
 	in := sendCheck{r: r}
 	ps, err := d.Store.ScheduleParticipants(ctx, []int64{r.ParticipantID, r.SubjectID})
 	if err != nil {
@@ -343,7 +350,7 @@ func (d *Dispatcher) load(ctx context.Context, r store.Reminder) (sendCheck, err
 	if Step(r.Step) == StepEscalate {
 		return in, nil
 	}
-	if in.lastAnswer, _, err = d.Store.LastAnswerAt(ctx, r.ParticipantID); err != nil {
+	if in.lastAnswer, _, err = d.Store.LastAnswerAt(ctx, r.ParticipantID, closed); err != nil {
 		return in, err
 	}
 	in.notified, err = d.Store.Notified(ctx, r.ParticipantID, r.SubjectID, r.Timepoint)

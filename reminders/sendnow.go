@@ -54,7 +54,9 @@ func (d *Dispatcher) SendNow(ctx context.Context, queued []Queued) ([]Delivery, 
 		slot <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slot }()
-			o, why := d.process(ctx, r, now)
+			// Manual reminders are not put off while one answers, so the
+			// idle rule's closed windows are not needed.
+			o, why := d.process(ctx, r, now, nil)
 			out[i].Sent, out[i].Why = o == outSent, why
 			switch o { // an unreachable participant is an answer, not an error
 			case outRetried, outFailed, outLost:

@@ -13,14 +13,20 @@ import (
 // of a timepoint, and putting a reminder off until they are idle.
 
 // LastAnswerAt is when participantID last gave an answer, about anyone;
-// ok is false when they never answered.
-func (s *Store) LastAnswerAt(ctx context.Context, participantID int64) (at time.Time, ok bool, err error) {
+// ok is false when they never answered. Answers to an expired assessment
+// do not count, nor to one that closed says has closed (ExpireClosed
+// would expire it): whether expiry has run yet, in this process or
+// another, does not change the answer.
+func (s *Store) LastAnswerAt(ctx context.Context, participantID int64, closed []ClosedThrough) (at time.Time, ok bool, err error) {
 	defer wrap(&err, "Store.LastAnswerAt(%d)", participantID)
 	var t sql.NullTime
 	err = s.db.GetContext(ctx, &t, `
 		SELECT max(x.answered_at) FROM assessments a
 		JOIN answers x ON x.assessment_id = a.id
-		WHERE a.respondent_id = $1 AND a.status IN ('open', 'in_progress', 'completed')`, participantID)
+		JOIN participants p ON p.id = a.subject_id
+		WHERE a.respondent_id = $4 AND a.status <> 'expired'
+		  AND NOT (`+expirableSQL+` AND `+windowClosedSQL(1)+`)`,
+		append(closedArgs(closed), participantID)...)
 	return t.Time, t.Valid, err
 }
 

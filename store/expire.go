@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -17,19 +18,38 @@ type ClosedThrough struct {
 	Through         time.Time
 }
 
+// windowClosedSQL: assessment a, whose subject is participants row p, is
+// of a timepoint whose window has closed at p's site, as the ClosedThrough
+// list unnested from the three array parameters numbered n, n+1, n+2 says.
+func windowClosedSQL(n int) string {
+	return fmt.Sprintf(`EXISTS (SELECT 1 FROM unnest($%d::text[], $%d::text[], $%d::date[]) AS c(site, timepoint, through)
+		WHERE c.site = p.site AND c.timepoint = a.timepoint AND p.baseline_date <= c.through)`, n, n+1, n+2)
+}
+
+// expirableSQL: assessment a is not finished, so a closed window expires it.
+const expirableSQL = `a.status IN ('open', 'in_progress')`
+
+// closedArgs are a ClosedThrough list as windowClosedSQL's three array
+// parameters.
+func closedArgs(closed []ClosedThrough) []any {
+	sites := make([]string, len(closed))
+	timepoints := make([]string, len(closed))
+	through := make([]string, len(closed))
+	for i, c := range closed {
+		sites[i], timepoints[i], through[i] = c.Site, c.Timepoint, c.Through.Format(time.DateOnly)
+	}
+	return []any{pq.Array(sites), pq.Array(timepoints), pq.Array(through)}
+}
+
 // expireClosedSQL marks expired, and audits, in one statement, so that an
 // expiry is never recorded without its audit row nor twice: a concurrent
 // run waits on the row lock and then finds the status no longer open.
 // Answers are never touched.
-const expireClosedSQL = `
-	WITH closed AS (
-		SELECT * FROM unnest($1::text[], $2::text[], $3::date[]) AS c(site, timepoint, through)
-	), expired AS (
+var expireClosedSQL = `
+	WITH expired AS (
 		UPDATE assessments a SET status = 'expired'
-		FROM closed c, participants p
-		WHERE a.timepoint = c.timepoint AND p.id = a.subject_id AND p.site = c.site
-		  AND a.status IN ('open', 'in_progress')
-		  AND p.baseline_date <= c.through
+		FROM participants p
+		WHERE p.id = a.subject_id AND ` + expirableSQL + ` AND ` + windowClosedSQL(1) + `
 		RETURNING a.id, a.subject_id, a.questionnaire, a.timepoint
 	)
 	INSERT INTO audit_log (actor, action, participant_id, detail)
@@ -48,13 +68,7 @@ func (s *Store) ExpireClosed(ctx context.Context, closed []ClosedThrough) (n int
 	if len(closed) == 0 {
 		return 0, nil
 	}
-	sites := make([]string, len(closed))
-	timepoints := make([]string, len(closed))
-	through := make([]string, len(closed))
-	for i, c := range closed {
-		sites[i], timepoints[i], through[i] = c.Site, c.Timepoint, c.Through.Format(time.DateOnly)
-	}
-	res, err := s.db.ExecContext(ctx, expireClosedSQL, pq.Array(sites), pq.Array(timepoints), pq.Array(through))
+	res, err := s.db.ExecContext(ctx, expireClosedSQL, closedArgs(closed)...)
 	if err != nil {
 		return 0, err
 	}

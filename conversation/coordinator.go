@@ -196,7 +196,7 @@ func (c *Coordinator) remindOne(ctx context.Context, lang, code string, sites []
 func (c *Coordinator) remindDue(ctx context.Context, lang string, sites []string, now time.Time, actor string, confirmed bool) (string, error) {
 	m := &reminders.Manual{Store: c.Store, Catalog: c.Catalog}
 	if !confirmed {
-		preview, err := m.Preview(ctx, sites, now)
+		preview, err := m.Preview(ctx, sites, reminders.ScopeDue, now)
 		if err != nil {
 			return "", err
 		}
@@ -205,7 +205,7 @@ func (c *Coordinator) remindDue(ctx context.Context, lang string, sites []string
 		}
 		return flows.Say(lang, flows.MsgRemindDuePreview, len(preview), recipients(preview), confirmWord), nil
 	}
-	queued, err := m.AllDue(ctx, sites, now, actor)
+	queued, err := m.AllDue(ctx, sites, reminders.ScopeDue, now, actor)
 	if err != nil {
 		return "", err
 	}

@@ -140,23 +140,42 @@ func TestRemindFromParticipantPage(t *testing.T) {
 	}
 }
 
-// TestRemindEveryoneDue confirms, then sends, the reminders of the
-// coordinator's site only.
-func TestRemindEveryoneDue(t *testing.T) {
+// TestRemindEveryoneOverdue confirms, then sends, the reminders of the
+// coordinator's site only: the overdue first, then, when asked, everyone
+// due.
+func TestRemindEveryoneOverdue(t *testing.T) {
 	w := newWorld(t)
 	s := newStudy(w)
+	dueSoon := w.enrol("OSL", "consumer", "2024-03-01", true) // m12 open from 15 February, due 1 March
 	b := newBrowser(t)
 	w.login(b, s.oslCoordinator)
 	w.page(b, "remind-due")
+	if queued := w.text(b, "#queued"); !strings.Contains(queued, s.oslConsumer) || strings.Contains(queued, dueSoon) {
+		t.Errorf("the overdue to remind:\n%s\nwant %s and not %s, who is not overdue", queued, s.oslConsumer, dueSoon)
+	}
 	if status := w.click(b, "#remind-all"); status != 200 {
 		t.Fatalf("after sending: %d", status)
 	}
 	contains(t, "after sending", w.text(b, "#message"), "1 reminder(s) queued")
-	if n := len(w.users[s.oslConsumer].Messages()); n != 1 {
-		t.Errorf("the site's overdue consumer has %d messages, want a reminder", n)
+	for code, want := range map[string]int{s.oslConsumer: 1, dueSoon: 0, s.brgConsumer: 0} {
+		if n := len(w.users[code].Messages()); n != want {
+			t.Errorf("%s has %d messages, want %d", code, n, want)
+		}
+	}
+
+	w.page(b, "remind-due?scope=due")
+	contains(t, "everyone due", w.text(b, "#queued"), dueSoon)
+	if status := w.click(b, "#remind-all"); status != 200 {
+		t.Fatalf("after sending to everyone due: %d", status)
+	}
+	if n := len(w.users[dueSoon].Messages()); n != 1 {
+		t.Errorf("the consumer due soon has %d messages, want a reminder", n)
 	}
 	if n := len(w.users[s.brgConsumer].Messages()); n != 0 {
 		t.Errorf("the other site's consumer has %d messages, want none sent", n)
+	}
+	if status := w.page(b, "remind-due?scope=everyone"); status != 400 {
+		t.Errorf("an unknown scope: status %d, want 400", status)
 	}
 }
 

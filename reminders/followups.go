@@ -26,6 +26,9 @@ type FollowUp struct {
 	Timepoint string
 	Due       time.Time // civil date
 	Status    string
+	// Overdue: past the due date, whoever owes the answers and whether or
+	// not they can be reminded (Status says unreachable first).
+	Overdue bool
 	// SelfMissing are the subject's own questionnaires still missing (a
 	// coordinator's site ratings only while they are still asked for
 	// them); RatingsMissing their clinician's ratings of them
@@ -154,10 +157,11 @@ func followUpAt(proto *questionnaires.Protocol, a *assessing, s, clinician *stor
 	default:
 		owes = f.AssessorsReachable
 	}
+	f.Overdue = today.After(w.Due)
 	switch {
 	case !owes:
 		f.Status = StatusUnreachable
-	case today.After(w.Due):
+	case f.Overdue:
 		f.Status = StatusOverdue
 	default:
 		f.Status = StatusOpen

@@ -94,15 +94,27 @@ func (m *Manual) Participant(ctx context.Context, code string, sites []string, n
 	return queued, nil
 }
 
-// AllDue queues a reminder to everyone who owes answers to an open or
-// overdue follow-up of sites (nil: every site) and can be reached: the
-// subject for their own battery, the clinician for their ratings.
-func (m *Manual) AllDue(ctx context.Context, sites []string, now time.Time, actor string) ([]Queued, error) {
+// Scope is whom a reminder to everyone is for.
+type Scope int
+
+const (
+	// ScopeDue: every open or overdue follow-up (the chat's /remind due,
+	// `imrbot remind --all-due`).
+	ScopeDue Scope = iota
+	// ScopeOverdue: only the follow-ups past their due date (the desk's
+	// first offer).
+	ScopeOverdue
+)
+
+// AllDue queues a reminder to everyone who owes answers to a follow-up of
+// sites (nil: every site) in scope and can be reached: the subject for
+// their own battery, the clinician for their ratings.
+func (m *Manual) AllDue(ctx context.Context, sites []string, scope Scope, now time.Time, actor string) ([]Queued, error) {
 	fs, err := FollowUps(ctx, m.Store, m.Catalog, sites, now)
 	if err != nil {
 		return nil, err
 	}
-	rows, queued, err := m.allDue(ctx, fs, now)
+	rows, queued, err := m.allDue(ctx, fs, scope, now)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
@@ -113,16 +125,19 @@ func (m *Manual) AllDue(ctx context.Context, sites []string, now time.Time, acto
 }
 
 // Preview lists who AllDue would remind, queueing nothing.
-func (m *Manual) Preview(ctx context.Context, sites []string, now time.Time) ([]Queued, error) {
+func (m *Manual) Preview(ctx context.Context, sites []string, scope Scope, now time.Time) ([]Queued, error) {
 	fs, err := FollowUps(ctx, m.Store, m.Catalog, sites, now)
 	if err != nil {
 		return nil, err
 	}
-	_, queued, err := m.allDue(ctx, fs, now)
+	_, queued, err := m.allDue(ctx, fs, scope, now)
 	return queued, err
 }
 
-func (m *Manual) allDue(ctx context.Context, fs []FollowUp, now time.Time) ([]store.PlannedReminder, []Queued, error) {
+func (m *Manual) allDue(ctx context.Context, fs []FollowUp, scope Scope, now time.Time) ([]store.PlannedReminder, []Queued, error) {
+	if scope == ScopeOverdue {
+		fs = slices.DeleteFunc(fs, func(f FollowUp) bool { return !f.Overdue })
+	}
 	var clinicianIDs []int64
 	for _, f := range fs {
 		if f.ClinicianID != 0 {

@@ -49,7 +49,7 @@ func (c *RemindCmd) Run(app *App) error {
 	m := &reminders.Manual{Store: st, Catalog: catalog}
 	var queued []reminders.Queued
 	if c.AllDue {
-		queued, err = m.AllDue(ctx, nil, app.Now(), "cli")
+		queued, err = m.AllDue(ctx, nil, reminders.ScopeDue, app.Now(), "cli")
 	} else {
 		queued, err = m.Participant(ctx, c.Participant, nil, app.Now(), "cli")
 	}

@@ -39,21 +39,14 @@ CREATE TABLE cohort_facts (
     rated_done     text NOT NULL
 );
 
-CREATE TABLE cohort_counts (
-    site          text NOT NULL,
-    role          text NOT NULL,
-    status        text NOT NULL,
-    baseline_date date,
-    clinician_id  bigint,
-    linked        boolean NOT NULL,
-    agreed        boolean,
-    invite_until  timestamptz,
-    self_done     text NOT NULL,
-    rated_done    text NOT NULL,
-    n             integer NOT NULL,
-    UNIQUE NULLS NOT DISTINCT (site, role, status, baseline_date, clinician_id, linked, agreed,
-                               invite_until, self_done, rated_done)
-);
+-- The groups: cohort_facts' columns but the participant's, and how many
+-- participants have those facts.
+CREATE TABLE cohort_counts (LIKE cohort_facts);
+ALTER TABLE cohort_counts
+    DROP COLUMN participant_id,
+    ADD COLUMN n integer NOT NULL,
+    ADD UNIQUE NULLS NOT DISTINCT (site, role, status, baseline_date, clinician_id, linked, agreed,
+                                   invite_until, self_done, rated_done);
 
 -- +goose StatementBegin
 -- cohort_changed records the participant named by the column TG_ARGV[0]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -163,11 +164,7 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (TickStats, error)
 	// Nor must the cohort's counts, which every count refreshes anyway:
 	// done here, between counts, a page seldom finds much to do (at
 	// start, after an upgrade, everyone's).
-	if n, err := d.Store.RefreshCohortFacts(ctx); err != nil {
-		d.Logger.Error("cannot refresh the cohort's counts", slog.Any("err", err))
-	} else if n > 0 {
-		d.Logger.Debug("cohort's counts refreshed", slog.Int("changes", n))
-	}
+	d.refreshCohort(ctx)
 	var (
 		mu       sync.Mutex
 		workers  sync.WaitGroup
@@ -247,6 +244,23 @@ func (o outcome) add(st *TickStats) {
 		st.Lost++
 	case outDeferred:
 		st.Deferred++
+	}
+}
+
+// refreshCohort brings the cohort's counts up to date; counts that have
+// drifted from the facts (a fault) are logged and counted afresh.
+func (d *Dispatcher) refreshCohort(ctx context.Context) {
+	n, err := d.Store.RefreshCohortFacts(ctx)
+	switch {
+	case errors.Is(err, store.ErrCohortDrift):
+		d.Logger.Error("the cohort's counts had drifted from its facts; counting everyone afresh", slog.Any("err", err))
+		if err := d.Store.RebuildCohortFacts(ctx); err != nil {
+			d.Logger.Error("cannot count the cohort afresh", slog.Any("err", err))
+		}
+	case err != nil:
+		d.Logger.Error("cannot refresh the cohort's counts", slog.Any("err", err))
+	case n > 0:
+		d.Logger.Debug("cohort's counts refreshed", slog.Int("changes", n))
 	}
 }
 

@@ -59,6 +59,8 @@ func TestLastAnswerIgnoresClosedWindows(t *testing.T) {
 		{"baseline closed the day before theirs", closedOn(baseline.AddDate(0, 0, -1)), late},
 		{"their baseline window closed, not yet expired", closedOn(baseline), early},
 		{"another site's baseline closed", []store.ClosedThrough{{Site: "BRG", Timepoint: "baseline", Through: baseline}}, late},
+		{"both their windows closed: the completed one still counts", append(closedOn(baseline),
+			store.ClosedThrough{Site: "OSL", Timepoint: "m12", Through: baseline}), early},
 	} {
 		at, ok, err := st.LastAnswerAt(ctx, p.ID, c.closed)
 		if err != nil || !ok || !at.Equal(c.want) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -85,18 +86,21 @@ var refreshCohortFactsQuery = `
 		ON CONFLICT (` + cohortFactColumns + `) DO UPDATE SET n = c.n + EXCLUDED.n)
 	SELECT count(*) FROM taken`
 
-// RefreshCohortFacts brings cohort_facts up to date with every change
-// committed before it began, and returns how many recorded changes it
-// applied. Counts call it first; serve's reminder tick calls it too, so
-// that a count seldom finds much to do.
+// ErrCohortDrift: a refresh found the cohort's counts out of step with
+// its facts (a group below zero), which only a fault can cause. The
+// refresh changed nothing; RebuildCohortFacts counts everyone afresh.
+var ErrCohortDrift = errors.New("the cohort's counts are out of step with its facts")
+
+// RefreshCohortFacts brings cohort_facts and cohort_counts up to date
+// with every change committed before it began, and returns how many
+// recorded changes it applied. Counts call it first; serve's reminder
+// tick calls it too, so that a count seldom finds much to do.
+// ErrCohortDrift: see there.
 func (s *Store) RefreshCohortFacts(ctx context.Context) (changes int, err error) {
 	defer wrap(&err, "Store.RefreshCohortFacts")
 	for {
 		var n int
-		err := s.InTx(ctx, func(tx *Tx) error {
-			if _, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(cohortFactsLock)); err != nil {
-				return err
-			}
+		err := s.inCohortLock(ctx, func(tx *Tx) error {
 			if err := tx.tx.GetContext(ctx, &n, refreshCohortFactsQuery, cohortRefreshBatch); err != nil {
 				return err
 			}
@@ -112,21 +116,49 @@ func (s *Store) RefreshCohortFacts(ctx context.Context) (changes int, err error)
 	}
 }
 
-// dropEmptyCohortGroups deletes the groups a refresh left empty. A group
-// below zero would mean the counts had drifted from the facts, which only
-// a fault could do: they are then counted again from the facts, which the
-// refresh computes from the tables themselves.
-func (tx *Tx) dropEmptyCohortGroups(ctx context.Context) error {
-	var negative []int
-	if err := tx.tx.SelectContext(ctx, &negative, `DELETE FROM cohort_counts WHERE n <= 0 RETURNING n`); err != nil {
+// RebuildCohortFacts forgets the cohort's facts and counts and computes
+// everyone's afresh: the repair after ErrCohortDrift.
+func (s *Store) RebuildCohortFacts(ctx context.Context) (err error) {
+	defer wrap(&err, "Store.RebuildCohortFacts")
+	err = s.inCohortLock(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `
+			DELETE FROM cohort_facts;
+			DELETE FROM cohort_counts;
+			INSERT INTO cohort_changes (participant_id) SELECT id FROM participants`)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(negative, func(n int) bool { return n < 0 }) {
-		return nil
-	}
-	_, err := tx.tx.ExecContext(ctx, `
-		DELETE FROM cohort_counts;
-		INSERT INTO cohort_counts (`+cohortFactColumns+`, n)
-		SELECT `+cohortFactColumns+`, count(*) FROM cohort_facts GROUP BY `+cohortFactColumns)
+	_, err = s.RefreshCohortFacts(ctx)
 	return err
+}
+
+// inCohortLock runs fn in a transaction holding the cohort's lock
+// (cohortFactsLock), at READ COMMITTED whatever the server's default:
+// each statement after the lock then sees what the previous holder
+// committed.
+func (s *Store) inCohortLock(ctx context.Context, fn func(*Tx) error) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `SET TRANSACTION ISOLATION LEVEL READ COMMITTED`); err != nil {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(cohortFactsLock)); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// dropEmptyCohortGroups deletes the groups a refresh left empty; a group
+// below zero is ErrCohortDrift.
+func (tx *Tx) dropEmptyCohortGroups(ctx context.Context) error {
+	var ns []int
+	if err := tx.tx.SelectContext(ctx, &ns, `DELETE FROM cohort_counts WHERE n <= 0 RETURNING n`); err != nil {
+		return err
+	}
+	if slices.ContainsFunc(ns, func(n int) bool { return n < 0 }) {
+		return ErrCohortDrift
+	}
+	return nil
 }

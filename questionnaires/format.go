@@ -36,6 +36,7 @@ import (
 //	      items: [hope_1, hope_2]       # empty: every scored item
 //	      max_missing: 2
 //	      prorate: true                 # optional: a sum with missing items is prorated
+//	      better: lower                 # optional: lower scores are better (default higher)
 //	      bands:
 //	        - {id: low, min: 1, label: {en: ..., nb: ...}}
 
@@ -172,7 +173,7 @@ func (r *reader) scoring(n *yaml.Node) *Scoring {
 }
 
 func (r *reader) score(n *yaml.Node) Score {
-	f := r.mapping(n, "score", "id", "label", "method", "items", "max_missing", "prorate", "bands")
+	f := r.mapping(n, "score", "id", "label", "method", "items", "max_missing", "prorate", "better", "bands")
 	s := Score{Line: n.Line}
 	s.ID = r.str(f["id"].val, "score id")
 	what := "score " + s.ID
@@ -184,6 +185,9 @@ func (r *reader) score(n *yaml.Node) Score {
 	}
 	if e, ok := f["prorate"]; ok {
 		s.Prorate = r.boolean(e.val, what+": prorate")
+	}
+	if e, ok := f["better"]; ok {
+		s.Better = r.str(e.val, what+": better")
 	}
 	for _, c := range r.seq(f["bands"].val, what+": bands") {
 		bf := r.mapping(c, what+": band", "id", "min", "label")

@@ -257,6 +257,9 @@ func (l *linter) scoring(q *Questionnaire, excluded map[int]bool) {
 		if s.MaxMissing < 0 || s.MaxMissing >= len(items) {
 			l.errorf(s.Line, "%s: max_missing must be from 0 to %d (one less than its %d items)", what, len(items)-1, len(items))
 		}
+		if s.Better != "" && s.Better != BetterHigher && s.Better != BetterLower {
+			l.errorf(s.Line, "%s: better must be %s or %s, not %q", what, BetterHigher, BetterLower, s.Better)
+		}
 		lo, hi, same := q.rangeOf(items, s.Method, excluded)
 		if s.Method == "sum" && s.Prorate && s.MaxMissing > 0 && !same {
 			l.errorf(s.Line, "%s: a prorated sum needs items with the same range", what)

@@ -134,6 +134,12 @@ scoring:
   scores:
     - {id: s, label: {en: S, nb: S}, method: mean, max_missing: 1}
 `, "x.yaml:12: score s: max_missing must be from 0 to 0 (one less than its 1 items)"},
+		{"unknown direction", `items:
+  - {id: a, type: integer, min: 1, max: 3, text: {en: A, nb: A}}
+scoring:
+  scores:
+    - {id: s, label: {en: S, nb: S}, method: mean, better: sideways}
+`, `x.yaml:12: score s: better must be higher or lower, not "sideways"`},
 		{"prorating mixed ranges", `items:
   - {id: a, type: integer, min: 1, max: 3, text: {en: A, nb: A}}
   - {id: b, type: integer, min: 1, max: 9, text: {en: B, nb: B}}

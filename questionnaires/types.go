@@ -129,10 +129,22 @@ type Score struct {
 	// Prorate asks for a sum with missing items to be prorated (mean of the
 	// answered items times the number of items); without it a sum is the sum
 	// of the items answered (HoNOS's rule), reported with their count.
-	Prorate bool   `json:"prorate,omitempty"`
-	Bands   []Band `json:"bands,omitempty"`
-	Line    int    `json:"-"` // line in its source file, for lint messages
+	Prorate bool `json:"prorate,omitempty"`
+	// Better is which way the score improves: BetterHigher ("", the
+	// default) or BetterLower (HoNOS: higher is more severe).
+	Better string `json:"better,omitempty"`
+	Bands  []Band `json:"bands,omitempty"`
+	Line   int    `json:"-"` // line in its source file, for lint messages
 }
+
+// Which way a score improves (Score.Better).
+const (
+	BetterHigher = "higher"
+	BetterLower  = "lower"
+)
+
+// LowerIsBetter: the score improves as it falls.
+func (s *Score) LowerIsBetter() bool { return s.Better == BetterLower }
 
 // Band labels a score range: a score belongs to the band with the highest Min
 // not above it.

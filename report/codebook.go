@@ -253,7 +253,7 @@ func countsItems(s questionnaires.Score) bool {
 
 // scoreRule says in words how a score is made from the items, for its
 // codebook label: the method, what counts as missing, how many may be
-// missing and whether a sum is prorated.
+// missing, whether a sum is prorated, and when lower is better.
 func scoreRule(q *questionnaires.Questionnaire, s questionnaires.Score) string {
 	method := s.Method
 	if method == "" {
@@ -276,6 +276,9 @@ func scoreRule(q *questionnaires.Questionnaire, s questionnaires.Score) string {
 		rule += fmt.Sprintf("; at most %d missing, prorated: mean of those answered times the number of items", s.MaxMissing)
 	default:
 		rule += fmt.Sprintf("; at most %d missing, not prorated: the sum of those answered, their count beside it", s.MaxMissing)
+	}
+	if s.LowerIsBetter() {
+		rule += "; lower is better"
 	}
 	return rule
 }

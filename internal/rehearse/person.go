@@ -279,6 +279,9 @@ func (p *person) answer(q question) error {
 	if t, ok := s.o.Catalog.Protocol.Timepoint(tp); ok {
 		latent += 0.15 * float64(t.Months) / 12 // people improve a little over the year
 	}
+	if lowerIsBetter(q.q) {
+		latent = 1 - latent // doing well is a low HoNOS, and improving lowers it
+	}
 	value, data := p.choose(q, latent)
 	s.record(Answer{Respondent: p.Code, Subject: subject, Questionnaire: q.q.ID, Timepoint: tp,
 		Item: q.item.ID, Value: value, At: s.clock.Now()})
@@ -302,6 +305,12 @@ func (p *person) answer(q question) error {
 		return nil
 	}
 	return p.settle()
+}
+
+// lowerIsBetter: q's first score falls as people improve (HoNOS,
+// symptoms), as its definition says.
+func lowerIsBetter(q *questionnaires.Questionnaire) bool {
+	return q.Scoring != nil && len(q.Scoring.Scores) > 0 && q.Scoring.Scores[0].LowerIsBetter()
 }
 
 // choose picks an answer near the person's place on the scale: the value

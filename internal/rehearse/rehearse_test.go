@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -317,4 +318,35 @@ func sameTimes(a, b []time.Time) bool {
 		}
 	}
 	return true
+}
+
+// TestRehearseImprovesEveryOutcome: the simulated consumers improve over
+// the year on every scale, in the direction its definition says: the
+// mean answer rises on hope and falls on HoNOS (lower is better), so that
+// a dry run's report reads like a study where the programme helps.
+func TestRehearseImprovesEveryOutcome(t *testing.T) {
+	_, _, res := rehearseSmall(t, 1, 1)
+	sum, n := map[[2]string]float64{}, map[[2]string]int{}
+	for _, a := range res.Answers {
+		v, err := strconv.ParseFloat(a.Value, 64)
+		if err != nil || (a.Questionnaire == "honos" && v == 9) || strings.Contains(a.Item, "type") {
+			continue // typed text, not known, the problem type
+		}
+		k := [2]string{a.Questionnaire, a.Timepoint}
+		sum[k] += v
+		n[k]++
+	}
+	mean := func(q, tp string) float64 {
+		k := [2]string{q, tp}
+		if n[k] == 0 {
+			t.Fatalf("no %s answers at %s", q, tp)
+		}
+		return sum[k] / float64(n[k])
+	}
+	for q, falls := range map[string]bool{"hope": false, "imrs-consumer": false, "honos": true} {
+		from, to := mean(q, "baseline"), mean(q, "m12")
+		if (to < from) != falls {
+			t.Errorf("%s: mean answer %.2f at baseline, %.2f at m12; want it to %s", q, from, to, map[bool]string{true: "fall", false: "rise"}[falls])
+		}
+	}
 }

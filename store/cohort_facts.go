@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // This file keeps cohort_facts and cohort_counts (migration 00007): one
@@ -41,6 +42,17 @@ func doneKey(k BatteryItem) string { return k.Timepoint + "/" + k.Questionnaire 
 // cohort_counts' key.
 const cohortFactColumns = `site, role, status, baseline_date, clinician_id, linked, agreed, invite_until, self_done, rated_done`
 
+// excludedSQL sets each of the columns (a comma-separated list) from an
+// upsert's EXCLUDED row.
+func excludedSQL(columns string) string {
+	var set []string
+	for c := range strings.SplitSeq(columns, ",") {
+		c = strings.TrimSpace(c)
+		set = append(set, c+" = EXCLUDED."+c)
+	}
+	return strings.Join(set, ", ")
+}
+
 // refreshCohortFactsQuery takes up to $1 recorded changes, rewrites the
 // facts of the participants they name (fresh; stale is what they were),
 // and moves each between the groups of cohort_counts: minus one for their
@@ -68,11 +80,7 @@ var refreshCohortFactsQuery = `
 	written AS (
 		INSERT INTO cohort_facts (participant_id, ` + cohortFactColumns + `)
 		SELECT participant_id, ` + cohortFactColumns + ` FROM fresh
-		ON CONFLICT (participant_id) DO UPDATE SET
-			site = EXCLUDED.site, role = EXCLUDED.role, status = EXCLUDED.status,
-			baseline_date = EXCLUDED.baseline_date, clinician_id = EXCLUDED.clinician_id,
-			linked = EXCLUDED.linked, agreed = EXCLUDED.agreed, invite_until = EXCLUDED.invite_until,
-			self_done = EXCLUDED.self_done, rated_done = EXCLUDED.rated_done),
+		ON CONFLICT (participant_id) DO UPDATE SET ` + excludedSQL(cohortFactColumns) + `),
 	gone AS (
 		DELETE FROM cohort_facts
 		WHERE participant_id IN (SELECT participant_id FROM stale EXCEPT SELECT participant_id FROM fresh)),

@@ -125,7 +125,7 @@ func Analyse(d *store.ExportData, cat *questionnaires.Catalog, opt Options) (*An
 	a.Completion = completion(d, cat)
 	a.Retention = retention(d, cat, from.ID, to.ID)
 	a.Flow = flow(d, cat)
-	a.Study = a.studyTables(cat, byKey)
+	a.Study = a.studyTables(d, cat, byKey)
 	return a, nil
 }
 

@@ -146,6 +146,9 @@ func TestWideExport(t *testing.T) {
 		{"OSL-C-0001", "honos_total_n_baseline", "2"},
 		{"OSL-C-0001", "honos_h2_baseline", "-93"},
 		{"OSL-C-0001", "honos_rater_baseline", "OSL-K-0001"},
+		// The consumer's clinician, and none for a clinician.
+		{"OSL-C-0001", "clinician", "OSL-K-0001"},
+		{"OSL-K-0001", "clinician", ""},
 		// GAF's scores share their items' ids, so they take the _score suffix.
 		{"OSL-C-0001", "gaf_symptoms_m12", "60"},
 		{"OSL-C-0001", "gaf_symptoms_score_m12", "60"},
@@ -176,7 +179,7 @@ func TestWideExport(t *testing.T) {
 	}
 	// Column order: identifiers, then each timepoint, each questionnaire
 	// the protocol asks there in battery order; the site rating only at m12.
-	wantStart := []string{"participant", "site", "role", "hope_version_baseline", "hope_item1_baseline", "hope_item2_baseline", "hope_item3_baseline",
+	wantStart := []string{"participant", "site", "role", "clinician", "hope_version_baseline", "hope_item1_baseline", "hope_item2_baseline", "hope_item3_baseline",
 		"hope_total_baseline", "hope_total_n_baseline", "diary_note_version_baseline", "diary_note_note_baseline", "honos_rater_baseline", "honos_version_baseline"}
 	if !slices.Equal(header[:len(wantStart)], wantStart) {
 		t.Errorf("header starts %q, want %q", header[:len(wantStart)], wantStart)

@@ -58,15 +58,15 @@ func (a *Analysis) writeMeasuresText(b *bufio.Writer, first string, ms []labelle
 // the paired tests make of it.
 func (s StudyTables) clusterSentence() string {
 	c := s.Clustering
-	rated := ""
-	if c.Unrated > 0 {
-		rated = fmt.Sprintf(", %d not rated by any clinician", c.Unrated)
+	none := ""
+	if c.NoClinician > 0 {
+		none = fmt.Sprintf(", %d with no clinician assigned or rating them", c.NoClinician)
 	}
-	return fmt.Sprintf("The %d consumers with a pair cluster within %s and within %s%s; a consumer's clinician is the one who rated them. "+
+	return fmt.Sprintf("The %d consumers with a pair cluster within %s and within %s%s; a consumer's clinician is the one assigned to them, else the one who rated them. "+
 		"The paired tests and intervals above treat consumers as independent and ignore this clustering: "+
 		"where consumers of one site or clinician resemble each other, their p values are too small and their intervals too narrow; "+
 		"a mixed model with site (and clinician) as random effects is the analysis that accounts for it.",
-		c.Consumers, sizeText(c.BySite, "site"), sizeText(c.ByClinician, "clinician"), rated)
+		c.Consumers, sizeText(c.BySite, "site"), sizeText(c.ByClinician, "clinician"), none)
 }
 
 func sizeText(s ClusterSizes, what string) string {
@@ -296,6 +296,6 @@ func clusteringStats(c Clustering, outcomes bool) [][2]string {
 		{"consumers_per_clinician_min", strconv.Itoa(c.ByClinician.Min)},
 		{"consumers_per_clinician_max", strconv.Itoa(c.ByClinician.Max)},
 		{"consumers_per_clinician_mean", num(c.ByClinician.Mean)},
-		{"not_rated_by_a_clinician", strconv.Itoa(c.Unrated)},
+		{"without_a_clinician", strconv.Itoa(c.NoClinician)},
 	}
 }

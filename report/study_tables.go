@@ -1,11 +1,13 @@
 package report
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/store"
 )
 
 // StudyTables are the tables the study behind the bot published (consumer
@@ -45,11 +47,11 @@ type Outcome struct {
 type Clustering struct {
 	Consumers int
 	BySite    ClusterSizes
-	// ByClinician groups consumers by the clinician who rated them (the
-	// respondent of their clinician-rated questionnaires); Unrated counts
-	// those no clinician rated, left out of ByClinician.
+	// ByClinician groups consumers by their clinician (consumerClinicians:
+	// the one assigned to them, else the one who rated them); NoClinician
+	// counts those with neither, left out of ByClinician.
 	ByClinician ClusterSizes
-	Unrated     int
+	NoClinician int
 }
 
 // ClusterSizes is how many clusters there are and how many consumers each
@@ -101,9 +103,9 @@ var outcomeDomains = map[string]string{
 	"qol":            "Quality of life",
 }
 
-func (a *Analysis) studyTables(cat *questionnaires.Catalog, byKey map[assessmentKey]*assessment) StudyTables {
+func (a *Analysis) studyTables(d *store.ExportData, cat *questionnaires.Catalog, byKey map[assessmentKey]*assessment) StudyTables {
 	var t StudyTables
-	clinicianOf := ratingClinicians(cat, byKey)
+	clinicianOf := consumerClinicians(d, cat, byKey)
 	consumers := map[string]string{} // consumer -> site, over every outcome's pairs
 	for _, m := range a.Measures {
 		if m.Group != string(questionnaires.RoleConsumer) {
@@ -171,11 +173,18 @@ func outcomeDomain(cat *questionnaires.Catalog, m Measure) string {
 	return d
 }
 
-// ratingClinicians maps each consumer to the clinician who rated them:
+// consumerClinicians maps each consumer to their clinician: the one
+// assigned to them (ExportData.Clinicians) or, where none is recorded,
 // the respondent of their clinician-rated questionnaires, at the earliest
-// timepoint and first questionnaire in battery order that has one. The
-// export does not carry the assigned clinician, and the rater is who
-// delivered the consumer's IMR in the study.
+// timepoint and first questionnaire in battery order that has one.
+func consumerClinicians(d *store.ExportData, cat *questionnaires.Catalog, byKey map[assessmentKey]*assessment) map[string]string {
+	out := ratingClinicians(cat, byKey)
+	maps.Copy(out, d.Clinicians)
+	return out
+}
+
+// ratingClinicians maps each consumer to the clinician who rated them,
+// as consumerClinicians says.
 func ratingClinicians(cat *questionnaires.Catalog, byKey map[assessmentKey]*assessment) map[string]string {
 	rank := rankOf(timepointIDs(cat))
 	qrank := map[string]int{}
@@ -212,7 +221,7 @@ func clustering(consumers map[string]string, clinicianOf map[string]string) Clus
 		if k, ok := clinicianOf[p]; ok {
 			byClinician[k]++
 		} else {
-			c.Unrated++
+			c.NoClinician++
 		}
 	}
 	c.BySite, c.ByClinician = sizes(bySite), sizes(byClinician)

@@ -143,6 +143,29 @@ func analyseStudyTables(t *testing.T) *Analysis {
 	return a
 }
 
+// TestStudyTablesClusterByAssignedClinician: a consumer clusters within
+// the clinician assigned to them, whoever rated them; one no clinician
+// rated clusters within their assigned one too.
+func TestStudyTablesClusterByAssignedClinician(t *testing.T) {
+	d := studyTablesData()
+	// AAA-C-2 was rated by AAA-K-2 but is AAA-K-1's; CCC-C-2, unrated,
+	// is CCC-K-1's (no pair, so not in the clustering).
+	d.Clinicians = map[string]string{"AAA-C-1": "AAA-K-1", "AAA-C-2": "AAA-K-1", "CCC-C-2": "CCC-K-1"}
+	a, err := Analyse(d, studyCatalog(), Options{Now: reportTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, c := a.Study.Outcomes[0], a.Study.Clustering
+	if o.Clinicians != 3 || c.ByClinician != (ClusterSizes{3, 1, 2, 5.0 / 3}) || c.NoClinician != 0 {
+		t.Errorf("%d clinicians, clustering %+v; want AAA-K-1 with 2 consumers, BBB-K-1 with 2, CCC-K-1 with 1", o.Clinicians, c)
+	}
+	// Clinicians AAA-K-1 [2, 1], BBB-K-1 [0, 1], CCC-K-1 [3]: as the sites.
+	near(t, "ICC clinician", o.ICCClinician, 2.0/3, 1e-12)
+	if s := a.Study.clusterSentence(); !strings.Contains(s, "the one assigned to them") {
+		t.Errorf("the clustering sentence does not say whose clinician counts: %s", s)
+	}
+}
+
 func TestStudyTablesOutcomes(t *testing.T) {
 	a := analyseStudyTables(t)
 	s := a.Study
@@ -181,7 +204,7 @@ func TestStudyTablesOutcomes(t *testing.T) {
 	}
 
 	c := s.Clustering
-	if c.Consumers != 5 || c.Unrated != 0 || c.BySite != (ClusterSizes{3, 1, 2, 5.0 / 3}) || c.ByClinician != (ClusterSizes{4, 1, 2, 1.25}) {
+	if c.Consumers != 5 || c.NoClinician != 0 || c.BySite != (ClusterSizes{3, 1, 2, 5.0 / 3}) || c.ByClinician != (ClusterSizes{4, 1, 2, 1.25}) {
 		t.Errorf("clustering %+v, want 5 consumers in 3 sites (1-2, 5/3) and 4 clinicians (1-2, 1.25)", c)
 	}
 	var per []string

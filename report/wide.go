@@ -13,7 +13,8 @@ import (
 
 // WideTable is the wide export: one row per participant (the subject) with
 // any answer, ordered by participant code; a clinician's rating of a
-// consumer is in the consumer's row. After participant, site and role come,
+// consumer is in the consumer's row. After participant, site, role and
+// clinician (a consumer's, from ExportData.Clinicians) come,
 // for every timepoint in protocol order and every questionnaire the protocol
 // asks there in battery order: <questionnaire>_rater_<timepoint> (only for
 // ratings of a consumer: the rater's code), <questionnaire>_version_<timepoint>,
@@ -41,6 +42,7 @@ func WideTable(d *store.ExportData, cat *questionnaires.Catalog) (*Table, error)
 		{Name: "participant", Label: "Participant code (the subject of every rating in the row)", Type: TypeString},
 		{Name: "site", Label: "Site of the participant", Type: TypeString, Allowed: joinValues(sites), ValueLabels: sites},
 		{Name: "role", Label: "Role of the participant", Type: TypeString, Allowed: "consumer;clinician;coordinator"},
+		{Name: "clinician", Label: "Code of the consumer's clinician, who delivers their IMR (empty for other roles)", Type: TypeString},
 	}
 	blocks := map[blockKey]*block{}
 	for _, tp := range cat.Protocol.Timepoints {
@@ -64,7 +66,7 @@ func WideTable(d *store.ExportData, cat *questionnaires.Catalog) (*Table, error)
 		row, ok := rows[k.participant]
 		if !ok {
 			row = make([]string, len(t.Variables))
-			row[0], row[1], row[2] = a.Participant, a.Site, a.SubjectRole
+			row[0], row[1], row[2], row[3] = a.Participant, a.Site, a.SubjectRole, d.Clinicians[a.Participant]
 			rows[k.participant] = row
 		}
 		b, ok := blocks[blockKey{k.questionnaire, k.timepoint}]

@@ -84,6 +84,10 @@ type ExportData struct {
 	// Flow is every participant not erased, as the CONSORT-style flow
 	// counts them (questionnaires' CountFlow).
 	Flow []questionnaires.FlowMember
+	// Clinicians maps each consumer not erased who has a clinician to
+	// their clinician's code: who delivers their IMR, whom they cluster
+	// within.
+	Clinicians map[string]string
 }
 
 // ExportData reads sites, current answers, completion and enrolment in one
@@ -112,7 +116,28 @@ func (s *Store) ExportData(ctx context.Context) (_ *ExportData, err error) {
 	if d.Flow, err = flowMembers(ctx, tx, nil); err != nil {
 		return nil, err
 	}
+	if d.Clinicians, err = assignedClinicians(ctx, tx); err != nil {
+		return nil, err
+	}
 	return &d, nil
+}
+
+func assignedClinicians(ctx context.Context, q querier) (map[string]string, error) {
+	var pairs []struct {
+		Consumer  string `db:"consumer"`
+		Clinician string `db:"clinician"`
+	}
+	if err := q.SelectContext(ctx, &pairs, `
+		SELECT p.code AS consumer, k.code AS clinician
+		FROM participants p JOIN participants k ON k.id = p.clinician_id
+		WHERE p.erased_at IS NULL`); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(pairs))
+	for _, c := range pairs {
+		out[c.Consumer] = c.Clinician
+	}
+	return out, nil
 }
 
 func currentAnswers(ctx context.Context, q querier) ([]ExportAnswer, error) {

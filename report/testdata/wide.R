@@ -6,6 +6,7 @@ d <- utils::read.csv("wide.csv", na.strings = "", check.names = FALSE,
     "participant" = "character",
     "site" = "character",
     "role" = "character",
+    "clinician" = "character",
     "hope_version_baseline" = "character",
     "hope_item1_baseline" = "integer",
     "hope_item2_baseline" = "integer",
@@ -67,6 +68,7 @@ attr(d[["participant"]], "label") <- "Participant code (the subject of every rat
 attr(d[["site"]], "label") <- "Site of the participant"
 attr(d[["site"]], "labels") <- stats::setNames(c("BGO", "OSL"), c("Bergen DPS", "Oslo DPS, Søndre"))
 attr(d[["role"]], "label") <- "Role of the participant"
+attr(d[["clinician"]], "label") <- "Code of the consumer's clinician, who delivers their IMR (empty for other roles)"
 attr(d[["hope_version_baseline"]], "label") <- "Hope index: version answered (Baseline)"
 attr(d[["hope_item1_baseline"]], "label") <- "Positive outlook (Baseline)"
 attr(d[["hope_item1_baseline"]], "labels") <- stats::setNames(c(1L, 2L, 3L, 4L, -91L, -92L, -93L, -94L), c("Level 1", "Level 2", "Level 3", "Level 4", "Skipped", "Not asked (branching)", "Not known", "Not reached (assessment expired)"))

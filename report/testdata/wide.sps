@@ -16,6 +16,7 @@ GET DATA
     participant A10
     site A8
     role A11
+    clinician A10
     hope_version_baseline A8
     hope_item1_baseline F8.0
     hope_item2_baseline F8.0
@@ -77,6 +78,7 @@ VARIABLE LABELS
   participant 'Participant code (the subject of every rating in the row)'
   /site 'Site of the participant'
   /role 'Role of the participant'
+  /clinician 'Code of the consumer''s clinician, who delivers their IMR (empty for other roles)'
   /hope_version_baseline 'Hope index: version answered (Baseline)'
   /hope_item1_baseline 'Positive outlook (Baseline)'
   /hope_item2_baseline 'Feels alone (Baseline)'

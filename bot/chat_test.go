@@ -276,6 +276,15 @@ func TestEditOfAnAnsweredQuestionMayFollowTheNextOne(t *testing.T) {
 	_, code := w.invite(store.NewParticipant{})
 	p := w.person("en")
 	q1 := p.enrol(code)
+	// The consent's own edit (its buttons taken away) may still be on its
+	// way, following q1: it must land before the 429 is queued, or it
+	// takes it and holds up the chat's next update (a loaded machine once
+	// showed this).
+	if _, err := p.u.WaitFor(w.ctx, func(m telegramfake.Message) bool {
+		return strings.Contains(m.Text, "Do you agree") && !m.HasKeyboard()
+	}); err != nil {
+		t.Fatalf("the consent was never edited: %v", err)
+	}
 	w.fake.FailNext("editMessageText", 429, "", 1) // Telegram asks the edit to wait
 	p.answer(q1)
 	<-delayed

@@ -22,6 +22,7 @@ import (
 
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/desk"
+	"github.com/imrbot/imrbot/internal/clock"
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/questionnaires"
@@ -95,24 +96,6 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// clock is the injected clock of a test world.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // world is a study on a fresh database, a fake Telegram with the real
 // go-telegram/bot client and the bot's Sender, a dispatcher wired as serve
 // wires it, and the desk on a test server.
@@ -121,7 +104,7 @@ type world struct {
 	ctx     context.Context
 	st      *store.Store
 	catalog *questionnaires.Catalog
-	clock   *clock
+	clock   *clock.Manual
 	fake    *telegramfake.Server
 	users   map[string]*telegramfake.User
 	desk    *httptest.Server
@@ -139,7 +122,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w := &world{t: t, ctx: context.Background(), st: pgtest.Store(t), catalog: cat,
-		clock: &clock{now: time.Date(2025, 2, 20, 10, 0, 0, 0, oslo)}, users: map[string]*telegramfake.User{}}
+		clock: clock.At(time.Date(2025, 2, 20, 10, 0, 0, 0, oslo)), users: map[string]*telegramfake.User{}}
 	w.fake = telegramfake.New()
 	t.Cleanup(w.fake.Close)
 	for _, site := range []string{"OSL", "BRG"} {

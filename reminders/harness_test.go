@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/imrbot/imrbot/bot"
+	"github.com/imrbot/imrbot/internal/clock"
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/questionnaires"
@@ -48,24 +49,6 @@ func day(s string) time.Time {
 	return t
 }
 
-// clock is the injected clock every part of a test world reads.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
 // world is one study on a fresh database and a fake Telegram, with the
 // real go-telegram/bot client and the bot's rate-limited Sender.
 type world struct {
@@ -73,7 +56,7 @@ type world struct {
 	ctx     context.Context
 	st      *store.Store
 	catalog *questionnaires.Catalog
-	clock   *clock
+	clock   *clock.Manual
 	fake    *telegramfake.Server
 	users   map[string]*telegramfake.User // by participant code
 	ids     map[string]int64              // participant ids by code
@@ -91,7 +74,7 @@ func newWorld(t *testing.T, limits bot.Limits, opts ...telegramfake.Option) *wor
 	}
 	w := &world{
 		t: t, ctx: context.Background(), st: pgtest.Store(t), catalog: cat,
-		clock: &clock{now: osloTime("2025-03-14 10:00")},
+		clock: clock.At(osloTime("2025-03-14 10:00")),
 		users: map[string]*telegramfake.User{}, ids: map[string]int64{}, limits: limits, site: "OSL",
 	}
 	w.fake = telegramfake.New(opts...)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/imrbot/imrbot/bot"
 	"github.com/imrbot/imrbot/conversation"
+	"github.com/imrbot/imrbot/internal/clock"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/questionnaires"
 	"github.com/imrbot/imrbot/reminders"
@@ -114,7 +115,7 @@ func Run(ctx context.Context, o Options) (_ *Result, err error) {
 	loc := questionnaires.Location("")
 	y, m, d := o.Start.Date()
 	start := time.Date(y, m, d, 10, 0, 0, 0, loc)
-	clk := &clock{now: start}
+	clk := clock.At(start)
 
 	fake, err := telegramfake.Listen("127.0.0.1:0", telegramfake.WithUsername("imrbot_rehearsal_bot"),
 		telegramfake.WithoutLimits(), telegramfake.WithClock(clk.Now))
@@ -166,21 +167,11 @@ func Run(ctx context.Context, o Options) (_ *Result, err error) {
 	return s.res, nil
 }
 
-// clock is the rehearsal's time, moved only by the timeline.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *clock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
-
 // sim is one rehearsal in progress.
 type sim struct {
 	o          Options
 	ctx        context.Context
-	clock      *clock
+	clock      *clock.Manual // moved only by the timeline
 	fake       *telegramfake.Server
 	dispatcher *reminders.Dispatcher
 	lookup     *lookup

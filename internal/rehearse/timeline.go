@@ -38,7 +38,7 @@ func (s *sim) timeline() error {
 			return err
 		}
 		if withdrawer != nil && !withdrawer.withdrawn && (!ok || withdrawAt.Before(next)) {
-			s.clock.set(withdrawAt)
+			s.clock.Set(withdrawAt)
 			if err := withdrawer.withdraw(); err != nil {
 				return fmt.Errorf("%s: %w", withdrawer.Code, err)
 			}
@@ -48,12 +48,12 @@ func (s *sim) timeline() error {
 		if !ok {
 			break
 		}
-		s.clock.set(next)
+		s.clock.Set(next)
 		if err := s.tick(); err != nil {
 			return err
 		}
 	}
-	s.clock.set(s.lastClose().Add(24 * time.Hour))
+	s.clock.Set(s.lastClose().Add(24 * time.Hour))
 	return s.tick()
 }
 

@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"github.com/imrbot/imrbot/internal/clock"
 )
 
 // testContext bounds a test's waits so that a broken fake fails instead of
@@ -53,27 +55,8 @@ func startedUser(s *Server, name string) *User {
 	return u
 }
 
-// testClock is a manual clock for WithClock, safe for concurrent use.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newTestClock is a manual clock for WithClock.
+func newTestClock() *clock.Manual { return clock.At(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)) }
 
 // apiAnswer is a decoded Bot API answer.
 type apiAnswer struct {

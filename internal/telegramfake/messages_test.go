@@ -254,7 +254,7 @@ func TestDeleteWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock.Advance(49 * time.Hour)
+	clock.Add(49 * time.Hour)
 	_, err = b.DeleteMessage(ctx, &bot.DeleteMessageParams{ChatID: u.ChatID(), MessageID: m.ID})
 	if !errors.Is(err, bot.ErrorBadRequest) || !strings.Contains(err.Error(), "can't be deleted for everyone") {
 		t.Errorf("delete after 49 h: err = %v, want can't be deleted", err)
@@ -286,7 +286,7 @@ func TestRateLimits(t *testing.T) {
 	if got := s.Stats().TooManyRequests["sendMessage"]; got != 1 {
 		t.Errorf("Stats 429s = %d, want 1", got)
 	}
-	clock.Advance(time.Duration(tooMany.RetryAfter) * time.Second)
+	clock.Add(time.Duration(tooMany.RetryAfter) * time.Second)
 	if err := send(u); err != nil {
 		t.Errorf("after waiting retry_after: %v", err)
 	}
@@ -408,7 +408,7 @@ func TestCallbackQueries(t *testing.T) {
 	}
 
 	// Answering after the timeout is refused, like Telegram after ~15 s.
-	clock.Advance(16 * time.Second)
+	clock.Add(16 * time.Second)
 	_, err = b.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: stale.ID})
 	if !errors.Is(err, bot.ErrorBadRequest) || !strings.Contains(err.Error(), "query is too old") {
 		t.Errorf("late answer: err = %v, want query is too old", err)

@@ -85,13 +85,18 @@ func (e ExitError) Unwrap() error { return e.Err }
 func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	return mainAt(ctx, time.Now, args, stdout, stderr, getenv)
+}
 
+// mainAt is Main with its context and clock given, so that tests run a
+// command at a time of their choosing exactly as the binary runs it.
+func mainAt(ctx context.Context, now func() time.Time, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	logger, err := newLogger(stderr, getenv("LOG_LEVEL"), getenv("LOG_FORMAT"))
 	if err != nil {
 		fmt.Fprintf(stderr, "imrbot: %v\n", err)
 		return 2
 	}
-	app := &App{Stdout: stdout, Stderr: stderr, Getenv: getenv, Now: time.Now, Logger: logger, Context: ctx}
+	app := &App{Stdout: stdout, Stderr: stderr, Getenv: getenv, Now: now, Logger: logger, Context: ctx}
 	defer app.close()
 
 	var cli CLI

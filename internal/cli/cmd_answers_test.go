@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -9,52 +8,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/alecthomas/kong"
 
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/store"
 )
 
-// paperCLI holds the commands a study with paper answers uses.
-type paperCLI struct {
-	Site    SiteCmd    `cmd:""`
-	Invite  InviteCmd  `cmd:""`
-	Due     DueCmd     `cmd:""`
-	Answers AnswersCmd `cmd:""`
-	Export  ExportCmd  `cmd:""`
-}
-
-// runPaper runs one command with the clock at cliNow (2026-03-10), as Main
-// would.
-func runPaper(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+// mustAt runs one command at cliNow and wants it to succeed.
+func mustAt(t *testing.T, env map[string]string, args ...string) string {
 	t.Helper()
-	var out, errb bytes.Buffer
-	logger, _ := newLogger(&errb, "", "")
-	app := &App{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] },
-		Now: func() time.Time { return cliNow }, Logger: logger, Context: context.Background()}
-	defer app.close()
-	var c paperCLI
-	parser, err := kong.New(&c, kong.Name("imrbot"), kong.Writers(&out, &errb), kong.Exit(func(int) {}), kong.Bind(app))
-	if err != nil {
-		t.Fatal(err)
-	}
-	kctx, err := parser.Parse(args)
-	if err != nil {
-		fmt.Fprintf(&errb, "imrbot: %s\n", oneLine(err.Error()))
-		return out.String(), errb.String(), 2
-	}
-	if err := kctx.Run(); err != nil {
-		code := report(&errb, err)
-		return out.String(), errb.String(), code
-	}
-	return out.String(), errb.String(), 0
-}
-
-func mustPaper(t *testing.T, env map[string]string, args ...string) string {
-	t.Helper()
-	out, errOut, code := runPaper(t, env, args...)
+	out, errOut, code := runAt(t, env, args...)
 	if code != 0 {
 		t.Fatalf("imrbot %s: exit %d: %s", strings.Join(args, " "), code, errOut)
 	}
@@ -67,11 +29,11 @@ func mustPaper(t *testing.T, env map[string]string, args ...string) string {
 // theirs; and OSL-C-0003, invited with no baseline date.
 func paperSite(t *testing.T, env map[string]string) {
 	t.Helper()
-	mustPaper(t, env, "site", "add", "OSL", "--name", "Oslo")
-	mustPaper(t, env, "invite", "--site", "OSL", "--role", "clinician", "--baseline-date", "2026-03-01")
-	mustPaper(t, env, "invite", "--site", "OSL", "--role", "consumer", "--baseline-date", "2026-03-01", "--clinician", "OSL-K-0001")
-	mustPaper(t, env, "invite", "--site", "OSL", "--role", "consumer", "--clinician", "OSL-K-0001")
-	mustPaper(t, env, "invite", "--site", "OSL", "--role", "consumer")
+	mustAt(t, env, "site", "add", "OSL", "--name", "Oslo")
+	mustAt(t, env, "invite", "--site", "OSL", "--role", "clinician", "--baseline-date", "2026-03-01")
+	mustAt(t, env, "invite", "--site", "OSL", "--role", "consumer", "--baseline-date", "2026-03-01", "--clinician", "OSL-K-0001")
+	mustAt(t, env, "invite", "--site", "OSL", "--role", "consumer", "--clinician", "OSL-K-0001")
+	mustAt(t, env, "invite", "--site", "OSL", "--role", "consumer")
 }
 
 const paperHeader = "participant,respondent,site,questionnaire,version,timepoint,item,value,answered_at,source\n"
@@ -107,7 +69,7 @@ func TestDueListsAPaperBaselineUnreachable(t *testing.T) {
 	env := dbEnv(t)
 	pgtest.Store(t)
 	paperSite(t, env)
-	out := mustPaper(t, env, "due")
+	out := mustAt(t, env, "due")
 	want := "OSL-C-0001\tOSL\tbaseline\t2026-03-01\tunreachable\n"
 	if !strings.Contains(out, want) {
 		t.Errorf("due =\n%s\nwant the line %q", out, want)
@@ -125,7 +87,7 @@ func TestImportPaperAnswers(t *testing.T) {
 	st := pgtest.Store(t)
 	paperSite(t, env)
 	file := writeFile(t, "paper.csv", paperFile())
-	out := mustPaper(t, env, "answers", "import", file)
+	out := mustAt(t, env, "answers", "import", file)
 	// imr-practice has one answer of seven: it stays in progress.
 	if want := "imported 18 answers to 3 questionnaires (2 now complete) from " + file + "\n"; out != want {
 		t.Errorf("import printed %q, want %q", out, want)
@@ -150,7 +112,7 @@ func TestImportPaperAnswers(t *testing.T) {
 		t.Errorf("audit %v, want one import of 18 answers by cli:alice", audit)
 	}
 
-	long := mustPaper(t, env, "export", "--format", "long")
+	long := mustAt(t, env, "export", "--format", "long")
 	header, _, _ := strings.Cut(long, "\n")
 	// source follows answered_at; then missing, empty for every answer here.
 	if !strings.HasSuffix(header, ",answered_at,source,missing") || strings.Count(long, ",paper,\n") != 18 {
@@ -205,7 +167,7 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			before := pgtest.CountAll(t)
 			file := writeFile(t, "bad.csv", c.file)
-			_, errOut, code := runPaper(t, env, "answers", "import", file)
+			_, errOut, code := runAt(t, env, "answers", "import", file)
 			want := "imrbot: " + file + ": " + c.want
 			if code != 2 || !strings.HasPrefix(errOut, want) || !strings.HasSuffix(errOut, "; nothing was imported\n") || strings.Count(errOut, "\n") != 1 {
 				t.Errorf("exit %d, stderr %q; want exit 2 and one line beginning %q", code, errOut, want)
@@ -216,13 +178,13 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		})
 	}
 
-	if _, errOut, code := runPaper(t, env, "answers", "import", filepath.Join(t.TempDir(), "none.csv")); code != 2 || !strings.Contains(errOut, "cannot read") {
+	if _, errOut, code := runAt(t, env, "answers", "import", filepath.Join(t.TempDir(), "none.csv")); code != 2 || !strings.Contains(errOut, "cannot read") {
 		t.Errorf("a missing file: exit %d, %q", code, errOut)
 	}
 	file := writeFile(t, "paper.csv", paperFile())
-	mustPaper(t, env, "answers", "import", file)
+	mustAt(t, env, "answers", "import", file)
 	before := pgtest.CountAll(t)
-	_, errOut, code := runPaper(t, env, "answers", "import", file)
+	_, errOut, code := runAt(t, env, "answers", "import", file)
 	if want := "line 2: OSL-C-0001 already has an answer to imrs-consumer imrs_1 at baseline (from the paper) by OSL-C-0001"; code != 2 || !strings.Contains(errOut, want) {
 		t.Errorf("importing a file twice: exit %d, %q; want %q", code, errOut, want)
 	}
@@ -237,22 +199,22 @@ func TestExportImportsBack(t *testing.T) {
 	env := dbEnv(t)
 	pgtest.Store(t)
 	paperSite(t, env)
-	mustPaper(t, env, "answers", "import", writeFile(t, "paper.csv", paperFile()))
-	want := mustPaper(t, env, "export", "--format", "long", "--raw")
+	mustAt(t, env, "answers", "import", writeFile(t, "paper.csv", paperFile()))
+	want := mustAt(t, env, "export", "--format", "long", "--raw")
 	for _, raw := range []bool{false, true} {
 		args := []string{"export", "--format", "long"}
 		if raw {
 			args = append(args, "--raw")
 		}
-		exported := writeFile(t, "long.csv", mustPaper(t, env, args...))
+		exported := writeFile(t, "long.csv", mustAt(t, env, args...))
 		fresh := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t).URL}
 		paperSite(t, fresh)
 		imp := []string{"answers", "import", exported}
 		if raw {
 			imp = append(imp, "--raw")
 		}
-		mustPaper(t, fresh, imp...)
-		if got := mustPaper(t, fresh, "export", "--format", "long", "--raw"); got != want {
+		mustAt(t, fresh, imp...)
+		if got := mustAt(t, fresh, "export", "--format", "long", "--raw"); got != want {
 			t.Errorf("raw %v: after the round trip the export is\n%s\nwant\n%s", raw, got, want)
 		}
 	}

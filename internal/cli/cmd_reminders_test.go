@@ -8,22 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alecthomas/kong"
-
 	"github.com/imrbot/imrbot/internal/pgtest"
 	"github.com/imrbot/imrbot/internal/telegramfake"
 	"github.com/imrbot/imrbot/store"
 )
-
-// remindersCLI holds the reminder commands beside the ones they need, so
-// these tests drive them as Main does whether or not CLI lists them yet.
-type remindersCLI struct {
-	Site        SiteCmd        `cmd:""`
-	Invite      InviteCmd      `cmd:""`
-	Due         DueCmd         `cmd:""`
-	Remind      RemindCmd      `cmd:""`
-	Participant ParticipantCmd `cmd:""`
-}
 
 var cliNow = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
@@ -37,25 +25,8 @@ func runAt(t *testing.T, env map[string]string, args ...string) (stdout, stderr 
 func runAtTime(t *testing.T, now time.Time, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	logger, _ := newLogger(&errb, "", "")
-	app := &App{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] },
-		Now: func() time.Time { return now }, Logger: logger, Context: context.Background()}
-	defer app.close()
-	var c remindersCLI
-	parser, err := kong.New(&c, kong.Name("imrbot"), kong.Writers(&out, &errb), kong.Exit(func(int) {}), kong.Bind(app))
-	if err != nil {
-		t.Fatal(err)
-	}
-	kctx, err := parser.Parse(args)
-	if err != nil {
-		fmt.Fprintf(&errb, "imrbot: %s\n", oneLine(err.Error()))
-		return out.String(), errb.String(), 2
-	}
-	if err := kctx.Run(); err != nil {
-		code := report(&errb, err)
-		return out.String(), errb.String(), code
-	}
-	return out.String(), errb.String(), 0
+	code = mainAt(context.Background(), func() time.Time { return now }, args, &out, &errb, func(k string) string { return env[k] })
+	return out.String(), errb.String(), code
 }
 
 // joinChat links an invited participant's chat and records their consent

@@ -45,10 +45,17 @@ var redcapArmNames = map[string]string{
 }
 
 // redcapSubjectRole is the role of the participant a battery's answers are
-// about: a site is rated on its coordinator's record.
+// about, whose record holds them: a site is rated on its coordinator's
+// record, whoever rates it; an assessor's rating of a clinician is on the
+// clinician's.
 func redcapSubjectRole(b questionnaires.Battery) string {
-	if b.Subject == questionnaires.SubjectConsumer {
+	switch b.Subject {
+	case questionnaires.SubjectConsumer:
 		return string(questionnaires.RoleConsumer)
+	case questionnaires.SubjectClinician:
+		return string(questionnaires.RoleClinician)
+	case questionnaires.SubjectSite:
+		return string(questionnaires.RoleCoordinator)
 	}
 	return string(b.Role)
 }
@@ -154,8 +161,12 @@ func REDCap(d *store.ExportData, cat *questionnaires.Catalog) (*REDCapExport, er
 					continue
 				}
 				for _, q := range b.Questionnaires {
-					if f, ok := formOf[q]; ok {
-						out.Mapping = append(out.Mapping, []string{num, event, f.Name})
+					// A site's ratings come from two batteries (its
+					// coordinator's, its assessors'): one row each form.
+					f, ok := formOf[q]
+					row := []string{num, event, f.Name}
+					if ok && !slices.ContainsFunc(out.Mapping, func(r []string) bool { return slices.Equal(r, row) }) {
+						out.Mapping = append(out.Mapping, row)
 					}
 				}
 			}

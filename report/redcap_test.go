@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/imrbot/imrbot/questionnaires"
+	"github.com/imrbot/imrbot/store"
 )
 
 func csvOf(t *testing.T, rows [][]string) []byte {
@@ -96,5 +97,38 @@ func TestREDCapNames(t *testing.T) {
 	}
 	if got := REDCapEventName("baseline", 1); got != "baseline_arm_1" {
 		t.Errorf("event %s", got)
+	}
+}
+
+// TestREDCapArmsOfTheShippedProtocol: with the study's own protocol, an
+// assessor's ratings go on the record of what they rate (a site on its
+// coordinator's, IT-IS on the clinician's), so there is one named arm per
+// kind of record and each rated form is designated to that arm's event,
+// once.
+func TestREDCapArmsOfTheShippedProtocol(t *testing.T) {
+	cat, err := questionnaires.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := REDCap(&store.ExportData{}, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"arm_num", "name"}, {"1", "Consumers"}, {"2", "Clinicians"}, {"3", "Coordinators (site ratings)"}}
+	if !slices.EqualFunc(x.Arms, want, slices.Equal) {
+		t.Errorf("arms %q, want %q", x.Arms, want)
+	}
+	seen := map[string]bool{}
+	for _, r := range x.Mapping {
+		if k := strings.Join(r, ","); seen[k] {
+			t.Errorf("the mapping has %q twice", r)
+		} else {
+			seen[k] = true
+		}
+	}
+	for _, m := range [][]string{{"2", "m12_arm_2", "it_is"}, {"3", "m12_arm_3", "imr_fidelity"}, {"3", "m12_arm_3", "goi"}} {
+		if !slices.ContainsFunc(x.Mapping, func(r []string) bool { return slices.Equal(r, m) }) {
+			t.Errorf("the mapping has no %q:\n%q", m, x.Mapping)
+		}
 	}
 }

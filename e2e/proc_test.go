@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os/exec"
@@ -59,15 +61,22 @@ func (w *world) start(name string, env ...string) *proc {
 	return p
 }
 
-// freeAddr is a local address nobody listens on.
+// freeAddr is a local address nobody listens on, for a serve to listen
+// on. It is chosen below Linux's ephemeral range (32768-60999): a port
+// the kernel hands out (":0") can be handed out again, to one of the many
+// client connections the tests open, before the serve binds it, which
+// once failed a test with "address already in use".
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		addr := fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(12000))
+		if ln, err := net.Listen("tcp", addr); err == nil {
+			ln.Close()
+			return addr
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Fatal("no free port below the ephemeral range")
+	return ""
 }
 
 // waitHealthy polls /healthz until it answers 200.
